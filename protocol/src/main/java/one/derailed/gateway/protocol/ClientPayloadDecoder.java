@@ -1,0 +1,225 @@
+package one.derailed.gateway.protocol;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+
+/**
+ * ClientPayloadDecoder turns a client's JSON text frame into a {@link ClientPayload}, or says with a
+ * {@link PayloadException} which close code answers it: 4002 for anything that is not JSON of the right shape,
+ * 4001 for an unknown op, 4010 for an impossible shard.
+ */
+public final class ClientPayloadDecoder {
+    public static final int MIN_LARGE_THRESHOLD = 50;
+    public static final int MAX_LARGE_THRESHOLD = 250;
+    public static final int MAX_USER_IDS = 100;
+    public static final int MAX_NONCE_BYTES = 32;
+    private static final Set<String> STATUSES = Set.of("online", "dnd", "idle", "invisible", "offline");
+
+    private ClientPayloadDecoder() {}
+
+    public static ClientPayload decode(byte[] utf8) throws PayloadException {
+        JsonNode frame;
+        try {
+            frame = Json.MAPPER.readTree(utf8);
+        } catch (JacksonException e) {
+            throw decodeError("payload is not valid JSON");
+        } catch (java.io.IOException e) {
+            throw decodeError("payload could not be read");
+        }
+        if (frame == null || !frame.isObject()) {
+            throw decodeError("payload must be a JSON object");
+        }
+        JsonNode op = frame.get("op");
+        if (op == null || !op.isIntegralNumber() || !op.canConvertToInt()) {
+            throw decodeError("op must be an integer");
+        }
+        JsonNode d = frame.path("d");
+        return switch (op.intValue()) {
+            case 1 -> heartbeat(d);
+            case 2 -> identify(d);
+            case 3 -> presence(d);
+            case 4 -> new ClientPayload.VoiceStateUpdate(d.path("guild_id").asText(null));
+            case 6 -> resume(d);
+            case 8 -> requestGuildMembers(d);
+            default -> throw new PayloadException(CloseCode.UNKNOWN_OPCODE, "unknown opcode " + op.intValue());
+        };
+    }
+
+    private static ClientPayload.Heartbeat heartbeat(JsonNode d) throws PayloadException {
+        if (d.isNull() || d.isMissingNode()) {
+            return new ClientPayload.Heartbeat(null);
+        }
+        if (!d.isIntegralNumber() || !d.canConvertToLong()) {
+            throw decodeError("heartbeat d must be the last sequence number or null");
+        }
+        return new ClientPayload.Heartbeat(d.longValue());
+    }
+
+    private static ClientPayload.Identify identify(JsonNode d) throws PayloadException {
+        requireObject(d, "identify");
+        String token = requiredText(d, "token");
+        JsonNode props = d.path("properties");
+        ClientPayload.ConnectionProperties properties = props.isObject()
+                ? new ClientPayload.ConnectionProperties(
+                        firstText(props, "os", "$os"), firstText(props, "browser", "$browser"),
+                        firstText(props, "device", "$device"))
+                : ClientPayload.ConnectionProperties.UNKNOWN;
+        boolean compress = d.path("compress").asBoolean(false);
+        int largeThreshold = MIN_LARGE_THRESHOLD;
+        JsonNode threshold = d.get("large_threshold");
+        if (threshold != null && !threshold.isNull()) {
+            if (!threshold.isIntegralNumber() || threshold.intValue() < MIN_LARGE_THRESHOLD
+                    || threshold.intValue() > MAX_LARGE_THRESHOLD) {
+                throw decodeError("large_threshold must be an integer from 50 to 250");
+            }
+            largeThreshold = threshold.intValue();
+        }
+        ClientPayload.Shard shard = shard(d.get("shard"));
+        JsonNode presenceNode = d.get("presence");
+        ClientPayload.PresenceUpdate presence =
+                presenceNode == null || presenceNode.isNull() ? null : presence(presenceNode);
+        Integer intents = null;
+        JsonNode intentsNode = d.get("intents");
+        if (intentsNode != null && !intentsNode.isNull()) {
+            if (!intentsNode.isIntegralNumber() || !intentsNode.canConvertToLong()) {
+                throw decodeError("intents must be an integer");
+            }
+            long value = intentsNode.longValue();
+            if (value < 0 || (value & ~(long) Intents.ALL) != 0) {
+                throw new PayloadException(CloseCode.INVALID_INTENTS, "intents has unknown bits: " + value);
+            }
+            intents = (int) value;
+        }
+        return new ClientPayload.Identify(token, properties, compress, largeThreshold, shard, presence, intents);
+    }
+
+    private static ClientPayload.Shard shard(JsonNode node) throws PayloadException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray() || node.size() != 2 || !node.get(0).isIntegralNumber()
+                || !node.get(1).isIntegralNumber()) {
+            throw new PayloadException(CloseCode.INVALID_SHARD, "shard must be [shard_id, num_shards]");
+        }
+        long id = node.get(0).longValue();
+        long count = node.get(1).longValue();
+        if (count < 1 || count > 65_536 || id < 0 || id >= count) {
+            throw new PayloadException(CloseCode.INVALID_SHARD,
+                    "shard [" + id + ", " + count + "] is not a shard: need 0 <= shard_id < num_shards");
+        }
+        return new ClientPayload.Shard((int) id, (int) count);
+    }
+
+    private static ClientPayload.PresenceUpdate presence(JsonNode d) throws PayloadException {
+        requireObject(d, "presence update");
+        String status = requiredText(d, "status");
+        if (!STATUSES.contains(status)) {
+            throw decodeError("status must be one of online, dnd, idle, invisible, offline");
+        }
+        JsonNode activities = d.path("activities");
+        String activitiesJson;
+        if (activities.isMissingNode() || activities.isNull()) {
+            activitiesJson = "[]";
+        } else if (activities.isArray()) {
+            activitiesJson = activities.toString();
+        } else {
+            throw decodeError("activities must be an array");
+        }
+        JsonNode since = d.path("since");
+        Long sinceValue = since.isIntegralNumber() ? since.longValue() : null;
+        return new ClientPayload.PresenceUpdate(sinceValue, activitiesJson, status, d.path("afk").asBoolean(false));
+    }
+
+    private static ClientPayload.Resume resume(JsonNode d) throws PayloadException {
+        requireObject(d, "resume");
+        String token = requiredText(d, "token");
+        String sessionId = requiredText(d, "session_id");
+        JsonNode seq = d.get("seq");
+        long seqValue;
+        if (seq == null || seq.isNull()) {
+            seqValue = 0;
+        } else if (seq.isIntegralNumber() && seq.canConvertToLong() && seq.longValue() >= 0) {
+            seqValue = seq.longValue();
+        } else {
+            throw decodeError("resume seq must be a non-negative integer");
+        }
+        return new ClientPayload.Resume(token, sessionId, seqValue);
+    }
+
+    private static ClientPayload.RequestGuildMembers requestGuildMembers(JsonNode d) throws PayloadException {
+        requireObject(d, "request guild members");
+        long guildId = snowflake(d.get("guild_id"), "guild_id");
+        JsonNode query = d.get("query");
+        JsonNode ids = d.get("user_ids");
+        long[] userIds = null;
+        if (ids != null && !ids.isNull()) {
+            if (ids.isArray()) {
+                if (ids.size() > MAX_USER_IDS) {
+                    throw decodeError("user_ids holds at most " + MAX_USER_IDS + " ids");
+                }
+                userIds = new long[ids.size()];
+                for (int i = 0; i < ids.size(); i++) {
+                    userIds[i] = snowflake(ids.get(i), "user_ids");
+                }
+            } else {
+                userIds = new long[] {snowflake(ids, "user_ids")};
+            }
+        }
+        String queryText = query == null || query.isNull() ? null : query.asText();
+        if ((queryText == null) == (userIds == null)) {
+            throw decodeError("request guild members needs exactly one of query or user_ids");
+        }
+        JsonNode limit = d.path("limit");
+        int limitValue = limit.isIntegralNumber() ? limit.intValue() : 0;
+        if (limitValue < 0) {
+            throw decodeError("limit must not be negative");
+        }
+        String nonce = d.path("nonce").isTextual() ? d.path("nonce").asText() : null;
+        if (nonce != null && nonce.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NONCE_BYTES) {
+            throw decodeError("nonce is at most 32 bytes");
+        }
+        return new ClientPayload.RequestGuildMembers(guildId, queryText, userIds, limitValue,
+                d.path("presences").asBoolean(false), nonce);
+    }
+
+    private static long snowflake(JsonNode node, String field) throws PayloadException {
+        if (node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() > 0) {
+            return node.longValue();
+        }
+        if (node != null && node.isTextual()) {
+            try {
+                long value = Long.parseLong(node.textValue());
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // falls through to the decode error below
+            }
+        }
+        throw decodeError(field + " must be a snowflake");
+    }
+
+    private static void requireObject(JsonNode d, String what) throws PayloadException {
+        if (!d.isObject()) {
+            throw decodeError(what + " d must be an object");
+        }
+    }
+
+    private static String requiredText(JsonNode d, String field) throws PayloadException {
+        JsonNode value = d.get(field);
+        if (value == null || !value.isTextual()) {
+            throw decodeError(field + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    private static String firstText(JsonNode node, String name, String legacyName) {
+        JsonNode value = node.has(name) ? node.get(name) : node.get(legacyName);
+        return value == null || value.isNull() ? "" : value.asText();
+    }
+
+    private static PayloadException decodeError(String reason) {
+        return new PayloadException(CloseCode.DECODE_ERROR, reason);
+    }
+}

@@ -1,0 +1,19 @@
+package one.derailed.gateway.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Json holds the one configured Jackson mapper that every module shares. */
+public final class Json {
+    /** Client payloads are at most a few KiB; nesting past 64 levels is an attack, not a presence. */
+    private static final int MAX_NESTING = 64;
+
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+            .build())
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+
+    private Json() {}
+}

@@ -1,0 +1,70 @@
+package one.derailed.gateway.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * ServerFrames encodes what the server sends. Constant frames are encoded once; a dispatch costs one small head per
+ * recipient in front of the event's shared bytes.
+ */
+public final class ServerFrames {
+    public static final EncodedFrame HEARTBEAT_ACK = constant("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
+    public static final EncodedFrame HEARTBEAT_REQUEST = constant("{\"op\":1,\"d\":null,\"s\":null,\"t\":null}");
+    public static final EncodedFrame RECONNECT = constant("{\"op\":7,\"d\":null,\"s\":null,\"t\":null}");
+    public static final EncodedFrame INVALID_SESSION_RESUMABLE =
+            constant("{\"op\":9,\"d\":true,\"s\":null,\"t\":null}");
+    public static final EncodedFrame INVALID_SESSION_NOT_RESUMABLE =
+            constant("{\"op\":9,\"d\":false,\"s\":null,\"t\":null}");
+    private static final byte[] DISPATCH_HEAD_OPEN = ascii("{\"op\":0,\"s\":");
+    private static final byte[] DISPATCH_HEAD_EVENT = ascii(",\"t\":\"");
+    private static final byte[] DISPATCH_HEAD_DATA = ascii("\",\"d\":");
+    private static final byte[] DISPATCH_TAIL = ascii("}");
+
+    private ServerFrames() {}
+
+    public static EncodedFrame hello(long heartbeatIntervalMillis) {
+        return constant("{\"op\":10,\"d\":{\"heartbeat_interval\":" + heartbeatIntervalMillis
+                + "},\"s\":null,\"t\":null}");
+    }
+
+    public static EncodedFrame invalidSession(boolean resumable) {
+        return resumable ? INVALID_SESSION_RESUMABLE : INVALID_SESSION_NOT_RESUMABLE;
+    }
+
+    /**
+     * A dispatch of {@code event} with sequence {@code seq}; {@code data} is the shared JSON of {@code d}.
+     * Event names are upper-case ASCII (the ingress refuses anything else), so they need no escaping.
+     */
+    public static EncodedFrame dispatch(long seq, String event, byte[] data) {
+        byte[] head = new byte[DISPATCH_HEAD_OPEN.length + 20 + DISPATCH_HEAD_EVENT.length + event.length()
+                + DISPATCH_HEAD_DATA.length];
+        int at = put(head, 0, DISPATCH_HEAD_OPEN);
+        at = putDecimal(head, at, seq);
+        at = put(head, at, DISPATCH_HEAD_EVENT);
+        for (int i = 0; i < event.length(); i++) {
+            head[at++] = (byte) event.charAt(i);
+        }
+        at = put(head, at, DISPATCH_HEAD_DATA);
+        return new EncodedFrame(java.util.Arrays.copyOf(head, at), data, DISPATCH_TAIL);
+    }
+
+    private static int put(byte[] into, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, into, at, bytes.length);
+        return at + bytes.length;
+    }
+
+    private static int putDecimal(byte[] into, int at, long value) {
+        String digits = Long.toString(value);
+        for (int i = 0; i < digits.length(); i++) {
+            into[at++] = (byte) digits.charAt(i);
+        }
+        return at;
+    }
+
+    private static EncodedFrame constant(String json) {
+        return EncodedFrame.whole(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,103 @@
+package one.derailed.gateway.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ClientPayloadDecoderTest {
+
+    private static ClientPayload decode(String json) throws PayloadException {
+        return ClientPayloadDecoder.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static CloseCode refusal(String json) {
+        try {
+            decode(json);
+        } catch (PayloadException e) {
+            return e.closeCode();
+        }
+        throw new AssertionError("accepted " + json);
+    }
+
+    @Test
+    void decodesHeartbeatWithAndWithoutSequence() throws Exception {
+        assertThat(decode("{\"op\":1,\"d\":null}")).isEqualTo(new ClientPayload.Heartbeat(null));
+        assertThat(decode("{\"op\":1,\"d\":42}")).isEqualTo(new ClientPayload.Heartbeat(42L));
+    }
+
+    @Test
+    void decodesIdentifyWithEverything() throws Exception {
+        ClientPayload payload = decode("""
+                {"op":2,"d":{"token":"abc","properties":{"os":"linux","browser":"disco","device":"disco"},
+                "large_threshold":100,"shard":[1,4],"intents":513,
+                "presence":{"since":null,"activities":[{"name":"x","type":0}],"status":"dnd","afk":false}}}""");
+        assertThat(payload).isInstanceOfSatisfying(ClientPayload.Identify.class, identify -> {
+            assertThat(identify.token()).isEqualTo("abc");
+            assertThat(identify.properties()).isEqualTo(new ClientPayload.ConnectionProperties("linux", "disco", "disco"));
+            assertThat(identify.largeThreshold()).isEqualTo(100);
+            assertThat(identify.shard()).isEqualTo(new ClientPayload.Shard(1, 4));
+            assertThat(identify.intents()).isEqualTo(513);
+            assertThat(identify.presence().status()).isEqualTo("dnd");
+            assertThat(identify.presence().activitiesJson()).isEqualTo("[{\"name\":\"x\",\"type\":0}]");
+        });
+    }
+
+    @Test
+    void identifyDefaultsWhenOptionalFieldsAreAbsent() throws Exception {
+        ClientPayload.Identify identify = (ClientPayload.Identify) decode("{\"op\":2,\"d\":{\"token\":\"t\"}}");
+        assertThat(identify.intents()).isNull();
+        assertThat(identify.shard()).isNull();
+        assertThat(identify.largeThreshold()).isEqualTo(50);
+        assertThat(identify.properties()).isEqualTo(ClientPayload.ConnectionProperties.UNKNOWN);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "not json|DECODE_ERROR",
+            "[1,2]|DECODE_ERROR",
+            "{\"d\":null}|DECODE_ERROR",
+            "{\"op\":\"1\"}|DECODE_ERROR",
+            "{\"op\":1,\"d\":\"x\"}|DECODE_ERROR",
+            "{\"op\":2,\"d\":{}}|DECODE_ERROR",
+            "{\"op\":2,\"d\":{\"token\":5}}|DECODE_ERROR",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"large_threshold\":10}}|DECODE_ERROR",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"shard\":[4,4]}}|INVALID_SHARD",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"shard\":[0]}}|INVALID_SHARD",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"intents\":1073741824}}|INVALID_INTENTS",
+            "{\"op\":3,\"d\":{\"status\":\"sleeping\"}}|DECODE_ERROR",
+            "{\"op\":6,\"d\":{\"token\":\"t\"}}|DECODE_ERROR",
+            "{\"op\":8,\"d\":{\"guild_id\":\"1\"}}|DECODE_ERROR",
+            "{\"op\":99,\"d\":null}|UNKNOWN_OPCODE",
+            "{\"op\":1,\"d\":null} trailing|DECODE_ERROR",
+    })
+    void refusesBadPayloadsWithTheirCloseCode(String json, CloseCode expected) {
+        assertThat(refusal(json)).isEqualTo(expected);
+    }
+
+    @Test
+    void refusesDeepNesting() {
+        String deep = "{\"op\":1,\"d\":" + "[".repeat(200) + "]".repeat(200) + "}";
+        assertThat(refusal(deep)).isEqualTo(CloseCode.DECODE_ERROR);
+    }
+
+    @Test
+    void decodesResumeAndMemberRequests() throws Exception {
+        assertThat(decode("{\"op\":6,\"d\":{\"token\":\"t\",\"session_id\":\"s\",\"seq\":7}}"))
+                .isEqualTo(new ClientPayload.Resume("t", "s", 7));
+        assertThat(decode("{\"op\":8,\"d\":{\"guild_id\":\"5\",\"user_ids\":[\"1\",2],\"nonce\":\"n\"}}"))
+                .isEqualTo(new ClientPayload.RequestGuildMembers(5, null, new long[] {1, 2}, 0, false, "n"));
+        assertThat(refusal("{\"op\":8,\"d\":{\"guild_id\":\"5\",\"query\":\"\",\"nonce\":\""
+                + "x".repeat(33) + "\"}}")).isEqualTo(CloseCode.DECODE_ERROR);
+    }
+
+    @Test
+    void shardOwnsGuildsByTheDiscordFormula() {
+        long guildId = (123L << 22) | 77;
+        assertThat(new ClientPayload.Shard(123 % 4, 4).owns(guildId)).isTrue();
+        assertThat(new ClientPayload.Shard((123 + 1) % 4, 4).owns(guildId)).isFalse();
+    }
+}
