@@ -1,0 +1,79 @@
+package one.derailed.gateway.core.config;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import one.derailed.gateway.store.DatabaseSettings;
+
+/**
+ * GatewaySettings is every setting of a node, read in one place from the {@code derailed} block of the configuration
+ * (defaults and environment overrides live in derailed.conf; docs/configuration.md lists them).
+ */
+public record GatewaySettings(
+        WebSocket webSocket,
+        Grpc grpc,
+        DatabaseSettings database,
+        Sessions sessions,
+        Guilds guilds,
+        Ingress ingress,
+        Ready ready,
+        Set<String> roles,
+        boolean seedDemo) {
+
+    /** The WebSocket edge: where it listens, what clients are told, and its limits. */
+    public record WebSocket(String host, int port, String publicUrl, Duration heartbeatInterval,
+                            Duration heartbeatTimeout, int maxPayloadBytes, int maxFrameBytes,
+                            int outboundHighWaterBytes) {}
+
+    /** The gRPC ingress. */
+    public record Grpc(String host, int port, int maxInflightCalls) {}
+
+    /** Session behaviour: how long identify may take and which privileged intents bots get. */
+    public record Sessions(Duration readyTimeout, int privilegedIntentsForBots) {}
+
+    /** Guild entities: how long an idle guild with no subscribers lives, and the stash bound while loading. */
+    public record Guilds(Duration idleTimeout, int stashCapacity) {}
+
+    /** Publishing through the ingress: how long an entity may take to accept an event. */
+    public record Ingress(Duration askTimeout) {}
+
+    /** Ready workers: how many run on this node (each may hold one database connection). */
+    public record Ready(int workers) {}
+
+    public static GatewaySettings from(Config root) {
+        Config c = root.getConfig("derailed");
+        Config ws = c.getConfig("websocket");
+        Config grpc = c.getConfig("grpc");
+        Config db = c.getConfig("db");
+        return new GatewaySettings(
+                new WebSocket(ws.getString("host"), ws.getInt("port"), ws.getString("public-url"),
+                        ws.getDuration("heartbeat-interval"), ws.getDuration("heartbeat-timeout"),
+                        ws.getInt("max-payload-bytes"), ws.getInt("max-frame-bytes"),
+                        (int) ws.getBytes("outbound-high-water").longValue()),
+                new Grpc(grpc.getString("host"), grpc.getInt("port"), grpc.getInt("max-inflight-calls")),
+                new DatabaseSettings(db.getString("url"), db.getString("user"), db.getString("password"),
+                        db.getInt("max-pool-size"), db.getBoolean("migrate")),
+                new Sessions(c.getDuration("sessions.ready-timeout"),
+                        intents(c.getStringList("sessions.privileged-intents-for-bots"))),
+                new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity")),
+                new Ingress(c.getDuration("ingress.ask-timeout")),
+                new Ready(c.getInt("ready.workers")),
+                new TreeSet<>(c.getStringList("roles")),
+                c.getBoolean("seed-demo"));
+    }
+
+    private static int intents(java.util.List<String> names) {
+        int bits = 0;
+        for (String name : names) {
+            bits |= switch (name) {
+                case "GUILD_MEMBERS" -> one.derailed.gateway.protocol.Intents.GUILD_MEMBERS;
+                case "GUILD_PRESENCES" -> one.derailed.gateway.protocol.Intents.GUILD_PRESENCES;
+                case "MESSAGE_CONTENT" -> one.derailed.gateway.protocol.Intents.MESSAGE_CONTENT;
+                default -> throw new IllegalArgumentException(
+                        "derailed.sessions.privileged-intents-for-bots: unknown privileged intent " + name);
+            };
+        }
+        return bits;
+    }
+}

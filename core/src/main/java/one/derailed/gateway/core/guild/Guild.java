@@ -1,0 +1,228 @@
+package one.derailed.gateway.core.guild;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import one.derailed.gateway.core.CborSerializable;
+import one.derailed.gateway.core.presence.Presence;
+import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.protocol.Intents;
+import one.derailed.gateway.store.GatewayStore;
+import one.derailed.gateway.store.GuildSnapshot;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * Guild is one guild's process, placed by Cluster Sharding and found by id from any node. It loads the guild from
+ * the store when its first session subscribes, answers each subscription with that session's GUILD_CREATE in the same
+ * step (so no event falls between snapshot and subscription), and fans each published event out as one message per
+ * node that has recipients.
+ */
+public final class Guild extends AbstractBehavior<Guild.Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Guild");
+
+    public sealed interface Command extends CborSerializable {}
+
+    /** A session wants this guild's events; {@code member} is its member object, encoded. */
+    public record Subscribe(ActorRef<Relay.Command> relay, long session, long userId, int intents, byte[] member,
+                            String joinedAt, Presence presence, int largeThreshold) implements Command {}
+
+    public record Unsubscribe(ActorRef<Relay.Command> relay, long session, long userId) implements Command {}
+
+    /** A session's user changed presence (op 3). */
+    public record UpdatePresence(ActorRef<Relay.Command> relay, long session, long userId, Presence presence)
+            implements Command {}
+
+    /** An event for every subscriber allowed to see it; answered once handed to the nodes. */
+    public record Publish(String event, byte[] data, ActorRef<PublishAck> replyTo) implements Command {}
+
+    public record GetInfo(ActorRef<Info> replyTo) implements Command {}
+
+    public record Info(int presences, boolean available) implements CborSerializable {}
+
+    /** The answer to a Publish: accepted, or refused while the guild is overloaded. */
+    public record PublishAck(boolean accepted, String reason) implements CborSerializable {
+        public static final PublishAck ACCEPTED = new PublishAck(true, null);
+    }
+
+    private record SnapshotLoaded(Optional<GuildSnapshot> snapshot, String failure) implements Command {}
+
+    private enum IdleTimeout implements Command { INSTANCE }
+
+    /** What a guild needs from its node. */
+    public record Services(GatewayStore store, Executor storeExecutor, Duration idleTimeout, int stashCapacity) {}
+
+    public static Behavior<Command> create(long guildId, ActorRef<ClusterSharding.ShardCommand> shard,
+                                           Services services) {
+        return Behaviors.setup(context -> Behaviors.withStash(services.stashCapacity(),
+                stash -> new Guild(context, guildId, shard, services, stash)));
+    }
+
+    private final long guildId;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final Services services;
+    private final StashBuffer<Command> stash;
+    private GuildState state;
+    private boolean loading;
+
+    private Guild(ActorContext<Command> context, long guildId, ActorRef<ClusterSharding.ShardCommand> shard,
+                  Services services, StashBuffer<Command> stash) {
+        super(context);
+        this.guildId = guildId;
+        this.shard = shard;
+        this.services = services;
+        this.stash = stash;
+        context.setReceiveTimeout(services.idleTimeout(), IdleTimeout.INSTANCE);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Subscribe.class, this::onSubscribe)
+                .onMessage(Unsubscribe.class, this::onUnsubscribe)
+                .onMessage(UpdatePresence.class, this::onUpdatePresence)
+                .onMessage(Publish.class, this::onPublish)
+                .onMessage(GetInfo.class, this::onGetInfo)
+                .onMessage(SnapshotLoaded.class, this::onSnapshotLoaded)
+                .onMessage(IdleTimeout.class, this::onIdleTimeout)
+                .build();
+    }
+
+    private Behavior<Command> onSubscribe(Subscribe subscribe) {
+        if (state == null) {
+            return holdUntilLoaded(subscribe);
+        }
+        boolean cameOnline = state.subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(),
+                subscribe.intents(), subscribe.member(), subscribe.presence());
+        subscribe.relay().tell(new Relay.Subscribed(subscribe.session(), guildId,
+                state.guildCreateFor(subscribe.userId(), subscribe.intents(), subscribe.largeThreshold(),
+                        subscribe.joinedAt())));
+        if (cameOnline && subscribe.presence().visibleToOthers()) {
+            announcePresence(subscribe.userId());
+        }
+        getContext().cancelReceiveTimeout();
+        return this;
+    }
+
+    private Behavior<Command> onUnsubscribe(Unsubscribe unsubscribe) {
+        if (state == null) {
+            return loading ? holdUntilLoaded(unsubscribe) : this;
+        }
+        boolean wasVisible = state.isVisiblyOnline(unsubscribe.userId());
+        if (state.unsubscribe(unsubscribe.relay(), unsubscribe.session(), unsubscribe.userId()) && wasVisible) {
+            announcePresence(unsubscribe.userId());
+        }
+        if (state.subscriberCount() == 0) {
+            getContext().setReceiveTimeout(services.idleTimeout(), IdleTimeout.INSTANCE);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onUpdatePresence(UpdatePresence update) {
+        if (state == null) {
+            return loading ? holdUntilLoaded(update) : this;
+        }
+        boolean wasVisible = state.isVisiblyOnline(update.userId());
+        if (state.updatePresence(update.relay(), update.session(), update.userId(), update.presence())
+                && (wasVisible || update.presence().visibleToOthers())) {
+            announcePresence(update.userId());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPublish(Publish publish) {
+        if (state == null) {
+            if (loading) {
+                return holdUntilLoaded(publish);
+            }
+            publish.replyTo().tell(PublishAck.ACCEPTED);
+            return this;
+        }
+        fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+        publish.replyTo().tell(PublishAck.ACCEPTED);
+        return this;
+    }
+
+    private Behavior<Command> onGetInfo(GetInfo get) {
+        if (loading) {
+            return holdUntilLoaded(get);
+        }
+        get.replyTo().tell(state == null ? new Info(0, false)
+                : new Info(state.onlineCount(), state.subscriberCount() > 0));
+        return this;
+    }
+
+    private Behavior<Command> onSnapshotLoaded(SnapshotLoaded loaded) {
+        loading = false;
+        if (loaded.snapshot().isPresent()) {
+            state = new GuildState(loaded.snapshot().get());
+            return stash.unstashAll(this);
+        }
+        if (loaded.failure() != null) {
+            getContext().getLog().warn("guild {} could not be loaded: {}", guildId, loaded.failure());
+        }
+        // No such guild (or no store): every waiting session hears the guild is unavailable to it.
+        boolean unavailable = loaded.failure() != null;
+        stash.forEach(waiting -> {
+            if (waiting instanceof Subscribe s) {
+                s.relay().tell(new Relay.Unsubscribed(new long[] {s.session()}, guildId, unavailable));
+            } else if (waiting instanceof Publish p) {
+                p.replyTo().tell(PublishAck.ACCEPTED);
+            } else if (waiting instanceof GetInfo g) {
+                g.replyTo().tell(new Info(0, false));
+            }
+        });
+        stash.clear();
+        return this;
+    }
+
+    private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {
+        if (state == null || state.subscriberCount() == 0) {
+            shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> holdUntilLoaded(Command command) {
+        if (stash.isFull()) {
+            getContext().getLog().warn("guild {} is still loading and holds {} messages; refusing {}", guildId,
+                    stash.size(), command.getClass().getSimpleName());
+            if (command instanceof Publish p) {
+                p.replyTo().tell(new PublishAck(false, "guild " + guildId + " is loading and overloaded"));
+            } else if (command instanceof Subscribe s) {
+                s.relay().tell(new Relay.Unsubscribed(new long[] {s.session()}, guildId, true));
+            }
+            return this;
+        }
+        stash.stash(command);
+        if (!loading) {
+            loading = true;
+            GatewayStore store = services.store();
+            getContext().pipeToSelf(
+                    CompletableFuture.supplyAsync(() -> store.loadGuild(guildId), services.storeExecutor()),
+                    (snapshot, failure) -> failure == null ? new SnapshotLoaded(snapshot, null)
+                            : new SnapshotLoaded(Optional.empty(), String.valueOf(failure.getMessage())));
+        }
+        return this;
+    }
+
+    private void announcePresence(long userId) {
+        fanOut("PRESENCE_UPDATE", state.presenceUpdate(userId), Intents.GUILD_PRESENCES, userId);
+    }
+
+    private void fanOut(String event, byte[] data, int requiredIntent, long excludedUser) {
+        for (Map.Entry<ActorRef<Relay.Command>, long[]> node : state.targets(requiredIntent, excludedUser).entrySet()) {
+            node.getKey().tell(new Relay.Deliver(node.getValue(), event, data));
+        }
+    }
+}

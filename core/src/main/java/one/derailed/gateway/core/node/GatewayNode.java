@@ -1,0 +1,136 @@
+package one.derailed.gateway.core.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.guild.Guild;
+import one.derailed.gateway.core.ingress.EventIngress;
+import one.derailed.gateway.core.ingress.ShardedEventIngress;
+import one.derailed.gateway.core.ready.ReadyWorker;
+import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionDirectory;
+import one.derailed.gateway.core.session.SessionLauncher;
+import one.derailed.gateway.core.user.User;
+import one.derailed.gateway.store.Database;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Routers;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * GatewayNode is one node of the gateway's actor side: the Pekko cluster member, the sharded Guild and User entities,
+ * this node's relay and Ready workers, and what the socket and gRPC edges call into. With no seed nodes it forms a
+ * cluster of its own.
+ */
+public final class GatewayNode implements AutoCloseable {
+    private final GatewaySettings settings;
+    private final Database database;
+    private final ActorSystem<Void> system;
+    private final SessionLauncher sessions;
+    private final EventIngress ingress;
+
+    private GatewayNode(GatewaySettings settings, Database database, ActorSystem<Void> system,
+                        SessionLauncher sessions, EventIngress ingress) {
+        this.settings = settings;
+        this.database = database;
+        this.system = system;
+        this.sessions = sessions;
+        this.ingress = ingress;
+    }
+
+    /** The configuration a node runs with: {@code overrides}, then application.conf, then derailed.conf. */
+    public static Config loadConfig(Config overrides) {
+        return overrides
+                .withFallback(ConfigFactory.systemProperties())
+                .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
+                .withFallback(ConfigFactory.parseResourcesAnySyntax("derailed"))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
+    }
+
+    /** Starts a node on an opened database. The node closes the database when it closes. */
+    public static GatewayNode start(Config config, Database database) {
+        GatewaySettings settings = GatewaySettings.from(config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "derailed", config);
+        Cluster cluster = Cluster.get(system);
+        if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+        SessionDirectory directory = new SessionDirectory();
+        ActorRef<Relay.Command> relay = system.systemActorOf(Relay.create(directory), "relay", Props.empty());
+        Executor storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER));
+
+        ClusterSharding sharding = ClusterSharding.get(system);
+        Guild.Services guildServices = new Guild.Services(database.store(), storeExecutor,
+                settings.guilds().idleTimeout(), settings.guilds().stashCapacity());
+        sharding.init(Entity.of(Guild.TYPE_KEY, entity ->
+                Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices)));
+        sharding.init(Entity.of(User.TYPE_KEY, entity ->
+                User.create(entity.getShard(), settings.guilds().idleTimeout())));
+
+        ActorRef<ReadyWorker.Command> readyPool = system.systemActorOf(
+                Routers.pool(settings.ready().workers(),
+                                Behaviors.supervise(ReadyWorker.create(database.store()))
+                                        .onFailure(SupervisorStrategy.restart()))
+                        .withRouteeProps(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER)),
+                "ready-pool", Props.empty());
+        system.receptionist().tell(Receptionist.register(ReadyWorker.SERVICE_KEY, readyPool));
+        ActorRef<ReadyWorker.Command> ready =
+                system.systemActorOf(Routers.group(ReadyWorker.SERVICE_KEY), "ready", Props.empty());
+
+        Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
+                settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
+                settings.webSocket().publicUrl());
+        return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices),
+                new ShardedEventIngress(sharding, settings.ingress().askTimeout()));
+    }
+
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public SessionLauncher sessions() {
+        return sessions;
+    }
+
+    public EventIngress ingress() {
+        return ingress;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Whether the node has joined its cluster and can place entities. */
+    public boolean isUp() {
+        return Cluster.get(system).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up();
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            database.close();
+        }
+    }
+
+}

@@ -1,0 +1,16 @@
+package one.derailed.gateway.core.session;
+
+import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.EncodedFrame;
+
+/**
+ * Connection is a client's socket as the Session sees it; the WebSocket edge implements it. Both calls are safe from
+ * any thread and never block: frames are queued to the socket's event loop.
+ */
+public interface Connection {
+
+    void send(EncodedFrame frame);
+
+    /** Closes the socket with {@code code} after the frames already sent; {@code reason} reaches the client. */
+    void close(CloseCode code, String reason);
+}

@@ -1,0 +1,230 @@
+package one.derailed.gateway.core.session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import one.derailed.gateway.core.guild.Guild;
+import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.presence.Presence;
+import one.derailed.gateway.core.ready.ReadyWorker;
+import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.user.User;
+import one.derailed.gateway.protocol.ClientPayload;
+import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.Intents;
+import one.derailed.gateway.protocol.ServerFrames;
+import one.derailed.gateway.store.MemberRecord;
+import one.derailed.gateway.store.UserRecord;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Session is one client session: who the user is, what it may receive, its guilds, and the sequence number of its
+ * dispatches. The socket handler only decodes frames and hands them here; everything a client sees after HELLO is
+ * decided and numbered by its Session. A Session lives on the node that accepted its socket.
+ */
+public final class Session extends AbstractBehavior<Session.Command> {
+
+    public sealed interface Command {}
+
+    /** A decoded frame from the client. */
+    public record FromClient(Connection connection, ClientPayload payload)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** The client's socket is gone; {@code closeCode} is the code the client closed with, or 1006 for a drop. */
+    public record ConnectionClosed(Connection connection, int closeCode)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** An event for this session (from its relay); {@code data} is shared with every other recipient. */
+    public record Dispatch(String event, byte[] data) implements Command, NoSerializationVerificationNeeded {}
+
+    /** A guild accepted this session's subscription. */
+    public record GuildAvailable(long guildId, byte[] guildCreate)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** A guild dropped this session: the user left it, or it is unavailable. */
+    public record GuildGone(long guildId, boolean unavailable)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    private record ReadyAnswered(ReadyWorker.Result result, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** What a session needs from its node. */
+    public record Services(SessionDirectory directory, ActorRef<ReadyWorker.Command> ready, ClusterSharding sharding,
+                           ActorRef<Relay.Command> relay, Duration readyTimeout, int privilegedIntentsForBots,
+                           String resumeGatewayUrl) {}
+
+    public static Behavior<Command> create(Services services, SessionDirectory.SessionIdentity identity,
+                                           Connection connection, ClientPayload.Identify identify) {
+        return Behaviors.setup(context -> new Session(context, services, identity, connection, identify));
+    }
+
+    private final Services services;
+    private final SessionDirectory.SessionIdentity identity;
+    private final ClientPayload.Identify identify;
+    private final Connection connection;
+    private final Set<Long> guilds = new HashSet<>();
+    private UserRecord user;
+    private int intents;
+    private Presence presence;
+    private long seq;
+
+    private Session(ActorContext<Command> context, Services services, SessionDirectory.SessionIdentity identity,
+                    Connection connection, ClientPayload.Identify identify) {
+        super(context);
+        this.services = services;
+        this.identity = identity;
+        this.connection = connection;
+        this.identify = identify;
+        services.directory().add(identity, context.getSelf());
+        context.ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
+                replyTo -> new ReadyWorker.Load(identify.token(), replyTo), ReadyAnswered::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(ReadyAnswered.class, this::onReadyAnswered)
+                .onMessage(Dispatch.class, this::onDispatch)
+                .onMessage(GuildAvailable.class, this::onGuildAvailable)
+                .onMessage(GuildGone.class, this::onGuildGone)
+                .onMessage(FromClient.class, this::onFromClient)
+                .onMessage(ConnectionClosed.class, this::onConnectionClosed)
+                .onSignal(PostStop.class, signal -> onStop())
+                .build();
+    }
+
+    private Behavior<Command> onReadyAnswered(ReadyAnswered answered) {
+        if (answered.failure() != null) {
+            return closeWith(CloseCode.UNKNOWN_ERROR, "the gateway could not identify you in time; try again");
+        }
+        return switch (answered.result()) {
+            case ReadyWorker.Rejected rejected -> closeWith(CloseCode.AUTHENTICATION_FAILED, rejected.reason());
+            case ReadyWorker.Unavailable unavailable -> closeWith(CloseCode.UNKNOWN_ERROR, unavailable.reason());
+            case ReadyWorker.Loaded loaded -> onIdentified(loaded);
+        };
+    }
+
+    private Behavior<Command> onIdentified(ReadyWorker.Loaded loaded) {
+        UserRecord loadedUser = loaded.user();
+        if (loadedUser.bot() && identify.intents() == null) {
+            return closeWith(CloseCode.INVALID_INTENTS, "bots must send intents in IDENTIFY");
+        }
+        int asked = identify.intents() == null ? Intents.ALL : identify.intents();
+        int refused = loadedUser.bot() ? asked & Intents.PRIVILEGED & ~services.privilegedIntentsForBots() : 0;
+        if (refused != 0) {
+            return closeWith(CloseCode.DISALLOWED_INTENTS, "privileged intents not granted to this bot: " + refused);
+        }
+        user = loadedUser;
+        intents = asked;
+        ClientPayload.PresenceUpdate asSent = identify.presence();
+        presence = new Presence(asSent != null ? asSent.status() : loaded.status(),
+                asSent != null ? asSent.activitiesJson() : "[]",
+                Presence.Platform.of(identify.properties()));
+
+        ClientPayload.Shard shard = identify.shard();
+        List<MemberRecord> mine = new ArrayList<>();
+        for (MemberRecord membership : loaded.memberships()) {
+            if (shard == null || shard.owns(membership.guildId())) {
+                mine.add(membership);
+            }
+        }
+        dispatch("READY", DiscordObjects.ready(user, mine.stream().map(MemberRecord::guildId).toList(),
+                identity.sessionId(), services.resumeGatewayUrl(),
+                shard == null ? null : new int[] {shard.id(), shard.count()}));
+        for (MemberRecord membership : mine) {
+            subscribe(membership);
+        }
+        if (shard == null || shard.id() == 0) {
+            services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
+                    .tell(new User.Attach(services.relay(), identity.number(), intents));
+        }
+        return this;
+    }
+
+    private void subscribe(MemberRecord membership) {
+        guilds.add(membership.guildId());
+        services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(membership.guildId()))
+                .tell(new Guild.Subscribe(services.relay(), identity.number(), user.id(), intents,
+                        DiscordObjects.bytes(DiscordObjects.member(membership)),
+                        DiscordObjects.timestamp(membership.joinedAt()), presence, identify.largeThreshold()));
+    }
+
+    private Behavior<Command> onDispatch(Dispatch event) {
+        dispatch(event.event(), event.data());
+        return this;
+    }
+
+    private Behavior<Command> onGuildAvailable(GuildAvailable available) {
+        if (guilds.contains(available.guildId())) {
+            dispatch("GUILD_CREATE", available.guildCreate());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGuildGone(GuildGone gone) {
+        if (guilds.remove(gone.guildId())) {
+            String d = "{\"id\":\"" + gone.guildId() + "\"" + (gone.unavailable() ? ",\"unavailable\":true}" : "}");
+            dispatch("GUILD_DELETE", d.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onFromClient(FromClient frame) {
+        switch (frame.payload()) {
+            case ClientPayload.PresenceUpdate update -> updatePresence(update);
+            case ClientPayload.VoiceStateUpdate voice ->
+                    getContext().getLog().debug("voice state update ignored: this gateway serves no voice");
+            default -> getContext().getLog().debug("session {} has no handler for {}", identity.number(),
+                    frame.payload().getClass().getSimpleName());
+        }
+        return this;
+    }
+
+    private void updatePresence(ClientPayload.PresenceUpdate update) {
+        if (user == null) {
+            return;
+        }
+        presence = presence.withStatus(update.status(), update.activitiesJson());
+        for (long guildId : guilds) {
+            services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
+                    .tell(new Guild.UpdatePresence(services.relay(), identity.number(), user.id(), presence));
+        }
+    }
+
+    private Behavior<Command> onConnectionClosed(ConnectionClosed closed) {
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onStop() {
+        services.directory().remove(identity);
+        if (user != null) {
+            for (long guildId : guilds) {
+                services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
+                        .tell(new Guild.Unsubscribe(services.relay(), identity.number(), user.id()));
+            }
+            services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
+                    .tell(new User.Detach(services.relay(), identity.number()));
+        }
+        return this;
+    }
+
+    private void dispatch(String event, byte[] data) {
+        seq++;
+        connection.send(ServerFrames.dispatch(seq, event, data));
+    }
+
+    private Behavior<Command> closeWith(CloseCode code, String reason) {
+        connection.close(code, reason);
+        return Behaviors.stopped();
+    }
+}

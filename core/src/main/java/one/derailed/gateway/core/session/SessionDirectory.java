@@ -1,0 +1,51 @@
+package one.derailed.gateway.core.session;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * SessionDirectory finds this node's live sessions: by the number guilds and users address them with (so a fan-out
+ * carries 8 bytes per recipient), and by the session_id clients resume with. Sessions add themselves when they start
+ * and remove themselves when they stop.
+ */
+public final class SessionDirectory {
+    private final ConcurrentHashMap<Long, ActorRef<Session.Command>> byNumber = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ActorRef<Session.Command>> byId = new ConcurrentHashMap<>();
+    private final AtomicLong numbers = new AtomicLong();
+    private final SecureRandom random = new SecureRandom();
+
+    /** A fresh identity for a new session on this node. */
+    public SessionIdentity newIdentity() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return new SessionIdentity(numbers.incrementAndGet(), HexFormat.of().formatHex(id));
+    }
+
+    void add(SessionIdentity identity, ActorRef<Session.Command> session) {
+        byNumber.put(identity.number(), session);
+        byId.put(identity.sessionId(), session);
+    }
+
+    void remove(SessionIdentity identity) {
+        byNumber.remove(identity.number());
+        byId.remove(identity.sessionId());
+    }
+
+    public ActorRef<Session.Command> byNumber(long number) {
+        return byNumber.get(number);
+    }
+
+    public ActorRef<Session.Command> bySessionId(String sessionId) {
+        return byId.get(sessionId);
+    }
+
+    public int size() {
+        return byNumber.size();
+    }
+
+    /** SessionIdentity names a session: {@code number} inside the cluster, {@code sessionId} to its client. */
+    public record SessionIdentity(long number, String sessionId) {}
+}

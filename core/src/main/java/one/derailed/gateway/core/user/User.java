@@ -1,0 +1,105 @@
+package one.derailed.gateway.core.user;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import one.derailed.gateway.core.CborSerializable;
+import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.protocol.Intents;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * User is one user's process, placed by Cluster Sharding: it knows every live session of the user, wherever it runs,
+ * and hands user-wide events (DMs, USER_UPDATE, GUILD_CREATE of a guild joined) to all of them.
+ */
+public final class User extends AbstractBehavior<User.Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "User");
+
+    public sealed interface Command extends CborSerializable {}
+
+    /** A session of the user; {@code intents} decide which direct events it receives. */
+    public record Attach(ActorRef<Relay.Command> relay, long session, int intents) implements Command {}
+
+    public record Detach(ActorRef<Relay.Command> relay, long session) implements Command {}
+
+    /** An event for every session of the user; answered once handed to the nodes. */
+    public record Publish(String event, byte[] data, ActorRef<Delivered> replyTo) implements Command {}
+
+    /** The answer to a Publish: how many sessions it went to. */
+    public record Delivered(int sessions) implements CborSerializable {}
+
+    private enum IdleTimeout implements Command { INSTANCE }
+
+    public static Behavior<Command> create(ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout) {
+        return Behaviors.setup(context -> new User(context, shard, idleTimeout));
+    }
+
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final Duration idleTimeout;
+    private final Map<ActorRef<Relay.Command>, Map<Long, Integer>> sessions = new HashMap<>();
+
+    private User(ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout) {
+        super(context);
+        this.shard = shard;
+        this.idleTimeout = idleTimeout;
+        context.setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Attach.class, this::onAttach)
+                .onMessage(Detach.class, this::onDetach)
+                .onMessage(Publish.class, this::onPublish)
+                .onMessage(IdleTimeout.class, this::onIdleTimeout)
+                .build();
+    }
+
+    private Behavior<Command> onAttach(Attach attach) {
+        sessions.computeIfAbsent(attach.relay(), r -> new HashMap<>()).put(attach.session(), attach.intents());
+        getContext().cancelReceiveTimeout();
+        return this;
+    }
+
+    private Behavior<Command> onDetach(Detach detach) {
+        Map<Long, Integer> onNode = sessions.get(detach.relay());
+        if (onNode != null && onNode.remove(detach.session()) != null && onNode.isEmpty()) {
+            sessions.remove(detach.relay());
+        }
+        if (sessions.isEmpty()) {
+            getContext().setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPublish(Publish publish) {
+        int required = Intents.requiredForDirect(publish.event());
+        int count = 0;
+        for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Integer>> node : sessions.entrySet()) {
+            long[] numbers = node.getValue().entrySet().stream()
+                    .filter(session -> Intents.allows(session.getValue(), required))
+                    .mapToLong(Map.Entry::getKey).toArray();
+            if (numbers.length > 0) {
+                node.getKey().tell(new Relay.Deliver(numbers, publish.event(), publish.data()));
+                count += numbers.length;
+            }
+        }
+        publish.replyTo().tell(new Delivered(count));
+        return this;
+    }
+
+    private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {
+        if (sessions.isEmpty()) {
+            shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+        }
+        return this;
+    }
+}
