@@ -3,7 +3,7 @@ package one.derailed.gateway.core.session;
 import one.derailed.gateway.protocol.ClientPayload;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.Props;
 
 /**
  * SessionLauncher starts the Session of a socket that identified. It is called from socket threads and returns the
@@ -20,8 +20,9 @@ public final class SessionLauncher {
 
     public ActorRef<Session.Command> identify(Connection connection, ClientPayload.Identify identify) {
         SessionDirectory.SessionIdentity identity = services.directory().newIdentity();
-        return Adapter.spawn(Adapter.toClassic(system), Session.create(services, identity, connection, identify),
-                "session-" + identity.number());
+        // systemActorOf is the typed API's synchronous spawn from outside an actor; sessions never wait for a parent.
+        return system.systemActorOf(Session.create(services, identity, connection, identify),
+                "session-" + identity.number(), Props.empty());
     }
 
     public SessionDirectory directory() {

@@ -1,0 +1,68 @@
+package one.derailed.gateway.app;
+
+import com.typesafe.config.Config;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.grpc.GrpcSettings;
+import one.derailed.gateway.grpc.IngressServer;
+import one.derailed.gateway.store.Database;
+import one.derailed.gateway.websocket.GatewayServer;
+
+/**
+ * Gateway is a whole running node: the actor side, the WebSocket edge and the gRPC ingress, started in that order
+ * and closed in reverse.
+ */
+public final class Gateway implements AutoCloseable {
+    private final GatewayNode node;
+    private final GatewayServer webSocket;
+    private final IngressServer grpc;
+
+    private Gateway(GatewayNode node, GatewayServer webSocket, IngressServer grpc) {
+        this.node = node;
+        this.webSocket = webSocket;
+        this.grpc = grpc;
+    }
+
+    /** Starts a node on {@code config}, opening the configured database. */
+    public static Gateway start(Config config) throws Exception {
+        return start(config, Database.open(GatewaySettings.from(config).database()));
+    }
+
+    /** Starts a node on an already opened database, which the gateway closes when it closes. */
+    public static Gateway start(Config config, Database database) throws Exception {
+        GatewayNode node = GatewayNode.start(config, database);
+        GatewaySettings settings = node.settings();
+        GatewayServer webSocket = null;
+        try {
+            webSocket = GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp);
+            IngressServer grpc = IngressServer.start(new GrpcSettings(settings.grpc().host(), settings.grpc().port(),
+                    settings.grpc().maxInflightCalls()), node.ingress());
+            return new Gateway(node, webSocket, grpc);
+        } catch (Exception | Error e) {
+            if (webSocket != null) {
+                webSocket.close();
+            }
+            node.close();
+            throw e;
+        }
+    }
+
+    public GatewayNode node() {
+        return node;
+    }
+
+    public int webSocketPort() {
+        return webSocket.port();
+    }
+
+    public int grpcPort() {
+        return grpc.port();
+    }
+
+    @Override
+    public void close() {
+        grpc.close();
+        webSocket.close();
+        node.close();
+    }
+}

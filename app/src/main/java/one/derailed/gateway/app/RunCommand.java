@@ -1,0 +1,78 @@
+package one.derailed.gateway.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.store.Database;
+import one.derailed.gateway.store.DemoData;
+import one.derailed.gateway.store.UserRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code derailed run}: starts a gateway node and runs until it is stopped (SIGTERM or Ctrl-C). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start the gateway (all roles, embedded H2 database by default).")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--roles", split = ",", description = "Roles this node runs (default: all).")
+    List<String> roles;
+
+    @Override
+    public Integer call() throws Exception {
+        Config overrides = roles == null ? ConfigFactory.empty()
+                : ConfigFactory.empty().withValue("derailed.roles", ConfigValueFactory.fromIterable(roles));
+        Config config = GatewayNode.loadConfig(overrides);
+        GatewaySettings settings = GatewaySettings.from(config);
+        Database database = Database.open(settings.database());
+        List<UserRecord> demo = settings.seedDemo() && settings.database().url().startsWith("jdbc:h2:")
+                ? DemoData.seedIfEmpty(database.dataSource()) : List.of();
+        Gateway gateway = Gateway.start(config, database);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "derailed-shutdown"));
+        printWelcome(settings, gateway, database, demo);
+        stopped.await();
+        return 0;
+    }
+
+    private static void printWelcome(GatewaySettings settings, Gateway gateway, Database database,
+                                     List<UserRecord> demo) {
+        String ws = "ws://" + settings.webSocket().host() + ":" + gateway.webSocketPort() + "/?v=10&encoding=json";
+        System.out.println();
+        System.out.println("Derailed Gateway is running.");
+        System.out.println("  WebSocket  " + ws);
+        System.out.println("  gRPC       " + settings.grpc().host() + ":" + gateway.grpcPort());
+        System.out.println("  Health     http://" + settings.webSocket().host() + ":" + gateway.webSocketPort()
+                + "/healthz");
+        if (!demo.isEmpty()) {
+            System.out.println();
+            System.out.println("Seeded a demo on the empty embedded database. Tokens:");
+            for (UserRecord user : demo) {
+                String token = database.store().issueToken(user.id()).orElseThrow();
+                System.out.printf("  %-8s id %d%n           %s%n", user.username(), user.id(), token);
+            }
+            UserRecord first = demo.get(0);
+            String token = database.store().issueToken(first.id()).orElseThrow();
+            System.out.println();
+            System.out.println("Connect (any WebSocket client; websocat shown), then send the IDENTIFY line:");
+            System.out.println("  websocat '" + ws + "'");
+            System.out.println("  {\"op\":2,\"d\":{\"token\":\"" + token
+                    + "\",\"properties\":{\"os\":\"linux\",\"browser\":\"cli\",\"device\":\"cli\"}}}");
+            System.out.println("Publish to a guild of " + first.username() + " from another terminal:");
+            for (var membership : database.store().membershipsOf(first.id())) {
+                System.out.println("  ./derailed publish guild " + membership.guildId()
+                        + " MESSAGE_CREATE '{\"content\":\"hello\"}'");
+            }
+        }
+        System.out.println();
+        System.out.println("Stop with Ctrl-C.");
+        System.out.flush();
+    }
+}

@@ -1,0 +1,14 @@
+package one.derailed.gateway.websocket;
+
+import java.time.Duration;
+import one.derailed.gateway.core.config.GatewaySettings;
+
+/** EdgeLimits are the per-socket limits the WebSocket edge enforces, named in derailed.websocket. */
+record EdgeLimits(Duration heartbeatInterval, Duration heartbeatTimeout, int maxPayloadBytes, int maxFrameBytes,
+                  int outboundHighWaterBytes) {
+
+    static EdgeLimits of(GatewaySettings.WebSocket settings) {
+        return new EdgeLimits(settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxPayloadBytes(),
+                settings.maxFrameBytes(), settings.outboundHighWaterBytes());
+    }
+}

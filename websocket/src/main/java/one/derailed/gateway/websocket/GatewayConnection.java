@@ -1,0 +1,175 @@
+package one.derailed.gateway.websocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionLauncher;
+import one.derailed.gateway.protocol.ClientPayload;
+import one.derailed.gateway.protocol.ClientPayloadDecoder;
+import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.ConnectRequest;
+import one.derailed.gateway.protocol.PayloadException;
+import one.derailed.gateway.protocol.ServerFrames;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * GatewayConnection is the thin handler of one client socket: it checks the connect URL, says HELLO, answers
+ * heartbeats and closes zombies, decodes frames and hands them to the socket's Session. Everything else about the
+ * connection lives in the Session.
+ */
+final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayConnection.class);
+    /** Close code for a socket that vanished without a close frame (RFC 6455 §7.1.5). */
+    private static final int ABNORMAL_CLOSURE = 1006;
+
+    private final SessionLauncher sessions;
+    private final EdgeLimits limits;
+    private ChannelConnection connection;
+    private ActorRef<Session.Command> session;
+    private long lastHeartbeatNanos;
+    private int clientCloseCode;
+    private ScheduledFuture<?> heartbeatCheck;
+
+    GatewayConnection(SessionLauncher sessions, EdgeLimits limits) {
+        this.sessions = sessions;
+        this.limits = limits;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            connection = new ChannelConnection(ctx.channel());
+            try {
+                // Compression arrives with the wire issue; until then only plain JSON is served.
+                if (ConnectRequest.parse(handshake.requestUri()).compression()
+                        != one.derailed.gateway.protocol.Compression.NONE) {
+                    throw new PayloadException(CloseCode.DECODE_ERROR,
+                            "transport compression is not served yet: connect without compress");
+                }
+            } catch (PayloadException refused) {
+                connection.close(refused.closeCode(), refused.getMessage());
+                return;
+            }
+            connection.send(ServerFrames.hello(limits.heartbeatInterval().toMillis()));
+            lastHeartbeatNanos = System.nanoTime();
+            scheduleHeartbeatCheck(ctx, limits.heartbeatTimeout().toNanos());
+        } else {
+            super.userEventTriggered(ctx, event);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (connection == null || connection.closing()) {
+            return;
+        }
+        switch (frame) {
+            case TextWebSocketFrame text -> onText(text.content());
+            case CloseWebSocketFrame close -> onClientClose(ctx, close);
+            case BinaryWebSocketFrame binary ->
+                    connection.close(CloseCode.DECODE_ERROR, "binary frames are not JSON: send text frames");
+            default -> { }
+        }
+    }
+
+    private void onText(ByteBuf content) {
+        if (content.readableBytes() > limits.maxPayloadBytes()) {
+            connection.close(CloseCode.DECODE_ERROR,
+                    "payload of " + content.readableBytes() + " bytes is over the limit of " + limits.maxPayloadBytes());
+            return;
+        }
+        ClientPayload payload;
+        try {
+            payload = ClientPayloadDecoder.decode(ByteBufUtil.getBytes(content));
+        } catch (PayloadException refused) {
+            connection.close(refused.closeCode(), refused.getMessage());
+            return;
+        }
+        switch (payload) {
+            case ClientPayload.Heartbeat heartbeat -> {
+                lastHeartbeatNanos = System.nanoTime();
+                connection.send(ServerFrames.HEARTBEAT_ACK);
+            }
+            case ClientPayload.Identify identify -> {
+                if (session != null) {
+                    connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already identified");
+                } else {
+                    session = sessions.identify(connection, identify);
+                }
+            }
+            case ClientPayload.Resume resume -> {
+                if (session != null) {
+                    connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already has a session");
+                } else {
+                    // Resuming arrives with the sessions issue; until then the client is told to identify anew.
+                    connection.send(ServerFrames.invalidSession(false));
+                }
+            }
+            default -> {
+                if (session == null) {
+                    connection.close(CloseCode.NOT_AUTHENTICATED, "identify before sending op payloads");
+                } else {
+                    session.tell(new Session.FromClient(connection, payload));
+                }
+            }
+        }
+    }
+
+    private void onClientClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+        clientCloseCode = close.statusCode() < 0 ? 1005 : close.statusCode();
+        ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode() < 0 ? 1000 : close.statusCode(), ""))
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
+
+    private void scheduleHeartbeatCheck(ChannelHandlerContext ctx, long delayNanos) {
+        heartbeatCheck = ctx.executor().schedule(() -> {
+            long silent = System.nanoTime() - lastHeartbeatNanos;
+            long timeout = limits.heartbeatTimeout().toNanos();
+            if (silent >= timeout) {
+                connection.close(CloseCode.SESSION_TIMED_OUT, "no heartbeat for " + (silent / 1_000_000) + " ms");
+            } else {
+                scheduleHeartbeatCheck(ctx, timeout - silent);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (heartbeatCheck != null) {
+            heartbeatCheck.cancel(false);
+        }
+        if (session != null) {
+            int code = clientCloseCode != 0 ? clientCloseCode
+                    : connection.serverCloseCode() != 0 ? connection.serverCloseCode() : ABNORMAL_CLOSURE;
+            session.tell(new Session.ConnectionClosed(connection, code));
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        boolean unreadable = cause instanceof io.netty.handler.codec.DecoderException
+                || cause instanceof io.netty.handler.codec.TooLongFrameException
+                || cause instanceof io.netty.handler.codec.CorruptedFrameException;
+        if (unreadable) {
+            LOG.debug("socket {} sent an unreadable frame", ctx.channel().remoteAddress(), cause);
+        } else {
+            LOG.warn("socket {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        if (connection != null && !connection.closing()) {
+            connection.close(unreadable ? CloseCode.DECODE_ERROR : CloseCode.UNKNOWN_ERROR,
+                    unreadable ? "unreadable frame" : "the gateway failed on this connection; reconnect");
+        } else {
+            ctx.close();
+        }
+    }
+}
