@@ -1,0 +1,101 @@
+package one.derailed.gateway.grpc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import one.derailed.gateway.core.ingress.EventIngress.GuildInfo;
+import one.derailed.grpc.GetGuildInfo;
+import one.derailed.grpc.GuildGrpc;
+import one.derailed.grpc.Message;
+import one.derailed.grpc.Publ;
+import one.derailed.grpc.RepliedGuildInfo;
+import one.derailed.grpc.UPubl;
+import one.derailed.grpc.UserGrpc;
+
+/**
+ * IngressClient publishes to a gateway's gRPC ingress over plaintext, one blocking call at a time, each with a
+ * deadline ({@link #DEFAULT_DEADLINE} unless told otherwise). Failures come out as
+ * {@link io.grpc.StatusRuntimeException} carrying the server's status.
+ */
+public final class IngressClient implements AutoCloseable {
+    /** How long a call may take before it fails with DEADLINE_EXCEEDED. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ManagedChannel channel;
+    private final GuildGrpc.GuildBlockingStub guild;
+    private final UserGrpc.UserBlockingStub user;
+    private final long deadlineMillis;
+
+    public IngressClient(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** With a non-null {@code bearerTokenOrNull}, every call carries {@code authorization: Bearer <token>}. */
+    public IngressClient(String host, int port, String bearerTokenOrNull) {
+        this(host, port, bearerTokenOrNull, DEFAULT_DEADLINE);
+    }
+
+    public IngressClient(String host, int port, String bearerTokenOrNull, Duration deadline) {
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("deadline must be positive, got " + deadline);
+        }
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port).usePlaintext();
+        if (bearerTokenOrNull != null) {
+            Metadata headers = new Metadata();
+            headers.put(AUTHORIZATION, "Bearer " + bearerTokenOrNull);
+            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        this.channel = builder.build();
+        this.guild = GuildGrpc.newBlockingStub(channel);
+        this.user = UserGrpc.newBlockingStub(channel);
+        this.deadlineMillis = deadline.toMillis();
+    }
+
+    /** Publishes {@code event} with {@code dataJson} as its {@code d} to guild {@code guildId}; returns the reply. */
+    public String publishToGuild(long guildId, String event, String dataJson) {
+        Publ request = Publ.newBuilder()
+                .setGuildId(Long.toString(guildId))
+                .setMessage(message(event, dataJson))
+                .build();
+        return guild.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).publish(request).getMessage();
+    }
+
+    /** Publishes {@code event} with {@code dataJson} as its {@code d} to user {@code userId}; returns the reply. */
+    public String publishToUser(long userId, String event, String dataJson) {
+        UPubl request = UPubl.newBuilder()
+                .setUserId(Long.toString(userId))
+                .setMessage(message(event, dataJson))
+                .build();
+        return user.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).publish(request).getMessage();
+    }
+
+    /** Returns how many members of guild {@code guildId} are online and whether it is live in the gateway. */
+    public GuildInfo guildInfo(long guildId) {
+        GetGuildInfo request = GetGuildInfo.newBuilder().setGuildId(Long.toString(guildId)).build();
+        RepliedGuildInfo reply = guild.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).getGuildInfo(request);
+        return new GuildInfo(reply.getPresences(), reply.getAvailable());
+    }
+
+    @Override
+    public void close() {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(DEFAULT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Message message(String event, String dataJson) {
+        return Message.newBuilder().setEvent(event).setData(dataJson).build();
+    }
+}
