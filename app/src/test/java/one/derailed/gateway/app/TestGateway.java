@@ -1,0 +1,60 @@
+package one.derailed.gateway.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.grpc.IngressClient;
+import one.derailed.gateway.store.Database;
+import one.derailed.gateway.store.testing.TestData;
+
+/** TestGateway is a whole gateway on loopback ports the OS picks, on a test database, with its fixtures. */
+final class TestGateway implements AutoCloseable {
+    final Gateway gateway;
+    final TestData data;
+    final IngressClient ingress;
+
+    private TestGateway(Gateway gateway, TestData data) {
+        this.gateway = gateway;
+        this.data = data;
+        this.ingress = new IngressClient("127.0.0.1", gateway.grpcPort());
+    }
+
+    static TestGateway start(Database database) throws Exception {
+        return start(database, Map.of());
+    }
+
+    static TestGateway start(Database database, Map<String, Object> overrides) throws Exception {
+        Config config = GatewayNode.loadConfig(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseMap(
+                Map.of("derailed.websocket.port", 0,
+                        "derailed.grpc.port", 0,
+                        "derailed.cluster.port", 0,
+                        "derailed.seed-demo", false,
+                        "derailed.guilds.idle-timeout", "30s"))));
+        return new TestGateway(Gateway.start(config, database), new TestData(database.dataSource()));
+    }
+
+    int port() {
+        return gateway.webSocketPort();
+    }
+
+    GatewayClient identified(long userId) {
+        return GatewayClient.identified(port(), data.tokenFor(userId));
+    }
+
+    /** Identifies and reads READY and the user's GUILD_CREATEs, so the next frame is live traffic. */
+    GatewayClient online(long userId, int guilds) {
+        GatewayClient client = identified(userId);
+        client.expectDispatch("READY");
+        for (int i = 0; i < guilds; i++) {
+            client.awaitDispatch("GUILD_CREATE");
+        }
+        return client;
+    }
+
+    @Override
+    public void close() {
+        ingress.close();
+        gateway.close();
+    }
+}
