@@ -254,11 +254,13 @@ abstract class GatewayContract {
         String oldToken = gw.data.tokenFor(ada);
         gw.data.changePassword(ada);
         try (GatewayClient c = GatewayClient.identified(gw.port(), oldToken)) {
-            assertThat(c.awaitClose().code()).isEqualTo(4004);
+            GatewayClient.Close close = c.awaitClose();
+            assertThat(close.code()).as(close.reason()).isEqualTo(4004);
         }
         gw.data.suspend(ada);
         try (GatewayClient c = GatewayClient.identified(gw.port(), gw.data.tokenFor(ada))) {
-            assertThat(c.awaitClose().code()).isEqualTo(4004);
+            GatewayClient.Close close = c.awaitClose();
+            assertThat(close.code()).as(close.reason()).isEqualTo(4004);
         }
     }
 

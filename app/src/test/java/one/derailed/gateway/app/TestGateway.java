@@ -31,7 +31,11 @@ final class TestGateway implements AutoCloseable {
                         "derailed.cluster.port", 0,
                         "derailed.seed-demo", false,
                         "derailed.guilds.idle-timeout", "30s"))));
-        return new TestGateway(Gateway.start(config, database), new TestData(database.dataSource()));
+        Gateway gateway = Gateway.start(config, database);
+        // Like a load balancer watching /readyz: no client is sent before the node has joined its cluster.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> gateway.node().isUp());
+        return new TestGateway(gateway, new TestData(database.dataSource()));
     }
 
     int port() {

@@ -79,21 +79,31 @@ public final class GatewayNode implements AutoCloseable {
         sharding.init(Entity.of(User.TYPE_KEY, entity ->
                 User.create(entity.getShard(), settings.guilds().idleTimeout())));
 
-        ActorRef<ReadyWorker.Command> readyPool = system.systemActorOf(
-                Routers.pool(settings.ready().workers(),
-                                Behaviors.supervise(ReadyWorker.create(database.store()))
-                                        .onFailure(SupervisorStrategy.restart()))
-                        .withRouteeProps(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER)),
-                "ready-pool", Props.empty());
-        system.receptionist().tell(Receptionist.register(ReadyWorker.SERVICE_KEY, readyPool));
-        ActorRef<ReadyWorker.Command> ready =
-                system.systemActorOf(Routers.group(ReadyWorker.SERVICE_KEY), "ready", Props.empty());
-
+        ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
         Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
                 settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
                 settings.webSocket().publicUrl());
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices),
                 new ShardedEventIngress(sharding, settings.ingress().askTimeout()));
+    }
+
+    /**
+     * A node with the ready role runs its own pool of workers and uses it directly; a node without it reaches the
+     * workers of the ready nodes through the receptionist.
+     */
+    private static ActorRef<ReadyWorker.Command> startReady(ActorSystem<Void> system, GatewaySettings settings,
+                                                            Database database) {
+        if (!settings.roles().contains("ready")) {
+            return system.systemActorOf(Routers.group(ReadyWorker.SERVICE_KEY), "ready", Props.empty());
+        }
+        ActorRef<ReadyWorker.Command> pool = system.systemActorOf(
+                Routers.pool(settings.ready().workers(),
+                                Behaviors.supervise(ReadyWorker.create(database.store()))
+                                        .onFailure(SupervisorStrategy.restart()))
+                        .withRouteeProps(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER)),
+                "ready", Props.empty());
+        system.receptionist().tell(Receptionist.register(ReadyWorker.SERVICE_KEY, pool));
+        return pool;
     }
 
     public GatewaySettings settings() {

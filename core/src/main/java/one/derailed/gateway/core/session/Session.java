@@ -105,6 +105,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private Behavior<Command> onReadyAnswered(ReadyAnswered answered) {
         if (answered.failure() != null) {
+            getContext().getLog().warn("session {}: ready did not answer: {}", identity.sessionId(),
+                    answered.failure().toString());
             return closeWith(CloseCode.UNKNOWN_ERROR, "the gateway could not identify you in time; try again");
         }
         return switch (answered.result()) {
