@@ -17,6 +17,7 @@ public final class Database implements AutoCloseable {
 
     /** Where the schema migrations live, the same files for H2 and PostgreSQL. */
     public static final String MIGRATIONS = "classpath:db/migration";
+    private static final String H2_BIND_ADDRESS = "h2.bindAddress";
 
     private final HikariDataSource dataSource;
     private final GatewayStore store;
@@ -33,6 +34,7 @@ public final class Database implements AutoCloseable {
      * @throws RuntimeException when the database cannot be reached or a migration fails (the pool is closed then)
      */
     public static Database open(DatabaseSettings settings) {
+        keepEmbeddedServerOnLoopback(settings.url());
         HikariConfig config = new HikariConfig();
         config.setPoolName(POOL_NAME);
         config.setJdbcUrl(settings.url());
@@ -62,6 +64,17 @@ public final class Database implements AutoCloseable {
     }
 
     /** The pooled data source, for callers that need plain JDBC (the demo seeder, tests). */
+    /**
+     * H2's AUTO_SERVER mode (the embedded default, so that `derailed token` can read the database while the gateway
+     * runs) listens on every interface unless told otherwise; the gateway keeps it on loopback. An operator who sets
+     * {@code -Dh2.bindAddress} decides for themselves.
+     */
+    private static void keepEmbeddedServerOnLoopback(String url) {
+        if (url.startsWith("jdbc:h2:") && System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

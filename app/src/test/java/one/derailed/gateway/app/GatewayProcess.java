@@ -1,0 +1,131 @@
+package one.derailed.gateway.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * GatewayProcess runs the packaged {@code derailed} command as its own JVM, the way {@code ./derailed} runs it, in a
+ * scratch directory of its own (so its embedded database starts empty), and keeps what it prints.
+ */
+final class GatewayProcess implements AutoCloseable {
+    final Path directory;
+    final int webSocketPort;
+    final int grpcPort;
+    final int clusterPort;
+    private final Process process;
+    final List<String> output = new CopyOnWriteArrayList<>();
+
+    private GatewayProcess(Path directory, int webSocketPort, int grpcPort, int clusterPort, Process process) {
+        this.directory = directory;
+        this.webSocketPort = webSocketPort;
+        this.grpcPort = grpcPort;
+        this.clusterPort = clusterPort;
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "gateway-process-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static GatewayProcess start(String... args) throws IOException {
+        Path directory = Files.createTempDirectory("derailed-process");
+        int ws = freePort();
+        int grpc = freePort();
+        int cluster = freePort();
+        List<String> command = new ArrayList<>(java());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("DERAILED_WS_PORT", String.valueOf(ws),
+                "DERAILED_GRPC_PORT", String.valueOf(grpc), "DERAILED_CLUSTER_PORT", String.valueOf(cluster)));
+        return new GatewayProcess(directory, ws, grpc, cluster, builder.start());
+    }
+
+    /** Runs another {@code derailed} command against this gateway and returns its output; it must exit 0. */
+    String run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(java());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().put("DERAILED_GRPC_PORT", String.valueOf(grpcPort));
+        Process child = builder.start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!child.waitFor(60, TimeUnit.SECONDS) || child.exitValue() != 0) {
+            throw new AssertionError("derailed " + String.join(" ", args) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    /** Waits until a printed line starts with {@code prefix} (after trimming) and returns it. */
+    String awaitLine(String prefix, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : output) {
+                if (line.trim().startsWith(prefix)) {
+                    return line.trim();
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("gateway exited " + process.exitValue() + ":\n" + String.join("\n", output));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no line starting with '" + prefix + "' in:\n" + String.join("\n", output));
+    }
+
+    /** The line after the one starting with {@code prefix}. */
+    String lineAfter(String prefix) {
+        for (int i = 0; i < output.size() - 1; i++) {
+            if (output.get(i).trim().startsWith(prefix)) {
+                return output.get(i + 1).trim();
+            }
+        }
+        throw new AssertionError("no line starting with '" + prefix + "'");
+    }
+
+    /** Sends SIGTERM and waits for the process to end; returns its exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("gateway did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+
+    private static List<String> java() {
+        String jar = System.getProperty("derailed.app.jar");
+        if (jar == null) {
+            throw new IllegalStateException("derailed.app.jar is not set: run through Maven's integration-test phase");
+        }
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
