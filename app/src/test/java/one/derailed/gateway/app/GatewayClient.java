@@ -21,6 +21,16 @@ final class GatewayClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final WebSocket socket;
+    private final java.util.concurrent.ScheduledExecutorService heartbeats =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "test-client-heartbeats");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile long lastSeq;
+    private volatile boolean paused;
+    private volatile boolean heldRequest;
+    private volatile boolean swallowAcks;
 
     record Close(int code, String reason) {}
 
@@ -53,12 +63,55 @@ final class GatewayClient implements AutoCloseable {
                 + "\"device\":\"test\"}" + (intents == null ? "" : ",\"intents\":" + intents) + "}}");
     }
 
-    void send(String text) {
+    void resume(String token, String sessionId, long seq) {
+        send("{\"op\":6,\"d\":{\"token\":\"" + token + "\",\"session_id\":\"" + sessionId + "\",\"seq\":"
+                + seq + "}}");
+    }
+
+    /** Sends a heartbeat with the last sequence seen every {@code period}, as a client library does. */
+    GatewayClient heartbeatEvery(Duration period) {
+        swallowAcks = true;
+        heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                if (!socket.isOutputClosed()) {
+                    send("{\"op\":1,\"d\":" + (lastSeq == 0 ? "null" : lastSeq) + "}");
+                }
+            } catch (RuntimeException socketGone) {
+                heartbeats.shutdown();
+            }
+        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Stops heartbeating, so the server sees a zombie. */
+    void stopHeartbeats() {
+        heartbeats.shutdownNow();
+    }
+
+    /** Stops reading from the socket: the server's writes back up, as with a stalled client. */
+    void pauseReading() {
+        paused = true;
+    }
+
+    void resumeReading() {
+        paused = false;
+        if (heldRequest) {
+            heldRequest = false;
+            socket.request(1);
+        }
+    }
+
+    /** Sends one text message; synchronized because the JDK client allows one send in flight at a time. */
+    synchronized void send(String text) {
         socket.sendText(text, true).join();
     }
 
-    void sendBinary(byte[] bytes) {
+    synchronized void sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    long lastSeq() {
+        return lastSeq;
     }
 
     /** The next frame, failing the test when none comes in time. */
@@ -110,7 +163,7 @@ final class GatewayClient implements AutoCloseable {
         return closed.isDone();
     }
 
-    void closeWith(int code) {
+    synchronized void closeWith(int code) {
         socket.sendClose(code, "bye").join();
     }
 
@@ -121,6 +174,7 @@ final class GatewayClient implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeats.shutdownNow();
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
         }
@@ -135,13 +189,23 @@ final class GatewayClient implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    frames.add(Json.MAPPER.readTree(partial.toString()));
+                    JsonNode frame = Json.MAPPER.readTree(partial.toString());
+                    if (frame.path("s").isIntegralNumber()) {
+                        lastSeq = frame.get("s").longValue();
+                    }
+                    if (!(swallowAcks && frame.path("op").intValue() == 11)) {
+                        frames.add(frame);
+                    }
                 } catch (Exception e) {
                     closed.completeExceptionally(new AssertionError("server sent invalid JSON: " + partial));
                 }
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (paused) {
+                heldRequest = true;
+            } else {
+                webSocket.request(1);
+            }
             return null;
         }
 

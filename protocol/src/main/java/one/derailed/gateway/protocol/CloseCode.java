@@ -51,6 +51,16 @@ public enum CloseCode {
         return reconnectable;
     }
 
+    /** Whether a session survives the server closing its socket with {@code code}. */
+    public static boolean resumableAfterServerClose(int code) {
+        for (CloseCode known : values()) {
+            if (known.code == code) {
+                return known.resumable;
+            }
+        }
+        return false;
+    }
+
     /** Whether a close the client sent with {@code code} ends its session (1000 and 1001 do; anything else keeps it). */
     public static boolean endsSession(int code) {
         return code == NORMAL.code || code == GOING_AWAY.code;

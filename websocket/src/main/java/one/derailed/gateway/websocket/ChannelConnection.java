@@ -5,8 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.session.Connection;
+import one.derailed.gateway.core.session.Session;
+import org.apache.pekko.actor.typed.ActorRef;
 import one.derailed.gateway.protocol.CloseCode;
 import one.derailed.gateway.protocol.EncodedFrame;
 
@@ -17,16 +21,34 @@ import one.derailed.gateway.protocol.EncodedFrame;
 final class ChannelConnection implements Connection {
     /** RFC 6455 limits a close frame's payload to 125 bytes: 2 for the code, 123 for the reason. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
+    /** How long a closing socket may take to flush its close frame before it is cut. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
+
+    /** Where a socket keeps its connection, for the server's shutdown drain. */
+    static final AttributeKey<ChannelConnection> KEY = AttributeKey.valueOf("derailed.connection");
 
     private final Channel channel;
     private volatile int serverCloseCode;
+    private volatile ActorRef<Session.Command> session;
 
     ChannelConnection(Channel channel) {
         this.channel = channel;
     }
 
+    /**
+     * Queues a frame. A client that stops reading fills the socket's buffer up to the high-water mark; it is then
+     * closed with a resumable code and its session keeps buffering for a RESUME, so one slow client costs the server
+     * no more than the high-water mark plus its session's bounded replay buffer.
+     */
     @Override
     public void send(EncodedFrame frame) {
+        if (serverCloseCode != 0) {
+            return;
+        }
+        if (!channel.isWritable() && channel.isActive()) {
+            close(CloseCode.UNKNOWN_ERROR, "the client is not reading its messages: resume when ready");
+            return;
+        }
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.head(), frame.body(), frame.tail())),
                 channel.voidPromise());
     }
@@ -39,6 +61,18 @@ final class ChannelConnection implements Connection {
         serverCloseCode = code.code();
         channel.writeAndFlush(new CloseWebSocketFrame(code.code(), truncate(reason)))
                 .addListener(ChannelFutureListener.CLOSE);
+        // A client that does not read never receives the close frame queued behind its backlog: cut it after a grace.
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void attach(ActorRef<Session.Command> session) {
+        this.session = session;
+    }
+
+    /** The session this socket's frames go to, or null before IDENTIFY or a successful RESUME. */
+    ActorRef<Session.Command> session() {
+        return session;
     }
 
     /** The code the server closed with, or 0 while it has not. */

@@ -1,6 +1,7 @@
 package one.derailed.gateway.websocket;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -22,12 +23,15 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     private final EdgeLimits limits;
     private final String publicUrl;
     private final BooleanSupplier ready;
+    private final ChannelGroup sockets;
 
-    GatewayChannelInitializer(SessionLauncher sessions, EdgeLimits limits, String publicUrl, BooleanSupplier ready) {
+    GatewayChannelInitializer(SessionLauncher sessions, EdgeLimits limits, String publicUrl, BooleanSupplier ready,
+                              ChannelGroup sockets) {
         this.sessions = sessions;
         this.limits = limits;
         this.publicUrl = publicUrl;
         this.ready = ready;
+        this.sockets = sockets;
     }
 
     @Override
@@ -48,6 +52,6 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
                                 .build())
                         .build()))
                 .addLast(new WebSocketFrameAggregator(limits.maxFrameBytes()))
-                .addLast(new GatewayConnection(sessions, limits));
+                .addLast(new GatewayConnection(sessions, limits, sockets));
     }
 }

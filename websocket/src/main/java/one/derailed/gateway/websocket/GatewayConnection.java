@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -33,21 +34,24 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
 
     private final SessionLauncher sessions;
     private final EdgeLimits limits;
+    private final ChannelGroup sockets;
     private ChannelConnection connection;
-    private ActorRef<Session.Command> session;
     private long lastHeartbeatNanos;
     private int clientCloseCode;
     private ScheduledFuture<?> heartbeatCheck;
 
-    GatewayConnection(SessionLauncher sessions, EdgeLimits limits) {
+    GatewayConnection(SessionLauncher sessions, EdgeLimits limits, ChannelGroup sockets) {
         this.sessions = sessions;
         this.limits = limits;
+        this.sockets = sockets;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
             connection = new ChannelConnection(ctx.channel());
+            ctx.channel().attr(ChannelConnection.KEY).set(connection);
+            sockets.add(ctx.channel());
             try {
                 // Compression arrives with the wire issue; until then only plain JSON is served.
                 if (ConnectRequest.parse(handshake.requestUri()).compression()
@@ -100,21 +104,24 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 connection.send(ServerFrames.HEARTBEAT_ACK);
             }
             case ClientPayload.Identify identify -> {
-                if (session != null) {
+                if (connection.session() != null) {
                     connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already identified");
                 } else {
-                    session = sessions.identify(connection, identify);
+                    connection.attach(sessions.identify(connection, identify));
                 }
             }
             case ClientPayload.Resume resume -> {
-                if (session != null) {
+                ActorRef<Session.Command> resumable = sessions.directory().bySessionId(resume.sessionId());
+                if (connection.session() != null) {
                     connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already has a session");
-                } else {
-                    // Resuming arrives with the sessions issue; until then the client is told to identify anew.
+                } else if (resumable == null) {
                     connection.send(ServerFrames.invalidSession(false));
+                } else {
+                    resumable.tell(new Session.Resume(connection, resume));
                 }
             }
             default -> {
+                ActorRef<Session.Command> session = connection.session();
                 if (session == null) {
                     connection.close(CloseCode.NOT_AUTHENTICATED, "identify before sending op payloads");
                 } else {
@@ -135,7 +142,8 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             long silent = System.nanoTime() - lastHeartbeatNanos;
             long timeout = limits.heartbeatTimeout().toNanos();
             if (silent >= timeout) {
-                connection.close(CloseCode.SESSION_TIMED_OUT, "no heartbeat for " + (silent / 1_000_000) + " ms");
+                connection.close(CloseCode.UNKNOWN_ERROR,
+                        "no heartbeat for " + (silent / 1_000_000) + " ms: resume on a new connection");
             } else {
                 scheduleHeartbeatCheck(ctx, timeout - silent);
             }
@@ -147,10 +155,12 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
         if (heartbeatCheck != null) {
             heartbeatCheck.cancel(false);
         }
+        ActorRef<Session.Command> session = connection == null ? null : connection.session();
         if (session != null) {
+            boolean byServer = clientCloseCode == 0 && connection.serverCloseCode() != 0;
             int code = clientCloseCode != 0 ? clientCloseCode
-                    : connection.serverCloseCode() != 0 ? connection.serverCloseCode() : ABNORMAL_CLOSURE;
-            session.tell(new Session.ConnectionClosed(connection, code));
+                    : byServer ? connection.serverCloseCode() : ABNORMAL_CLOSURE;
+            session.tell(new Session.ConnectionClosed(connection, code, !byServer));
         }
         super.channelInactive(ctx);
     }

@@ -7,6 +7,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -20,14 +23,19 @@ import one.derailed.gateway.core.session.SessionLauncher;
 
 /** GatewayServer is the WebSocket edge of a node: one listening socket, native epoll where the system has it. */
 public final class GatewayServer implements AutoCloseable {
+    /** How long a shutdown waits for clients to take their op 7 and go. */
+    private static final long DRAIN_MILLIS = 5_000;
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel listener;
+    private final ChannelGroup sockets;
 
-    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, ChannelGroup sockets) {
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
+        this.sockets = sockets;
     }
 
     public static GatewayServer start(GatewaySettings.WebSocket settings, SessionLauncher sessions,
@@ -40,6 +48,7 @@ public final class GatewayServer implements AutoCloseable {
         Class<? extends ServerSocketChannel> channelType =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         EdgeLimits limits = EdgeLimits.of(settings);
+        ChannelGroup sockets = new DefaultChannelGroup("gateway-sockets", GlobalEventExecutor.INSTANCE);
         Channel listener = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -47,11 +56,11 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(limits.outboundHighWaterBytes() / 2, limits.outboundHighWaterBytes()))
-                .childHandler(new GatewayChannelInitializer(sessions, limits, settings.publicUrl(), ready))
+                .childHandler(new GatewayChannelInitializer(sessions, limits, settings.publicUrl(), ready, sockets))
                 .bind(settings.host(), settings.port())
                 .sync()
                 .channel();
-        return new GatewayServer(boss, workers, listener);
+        return new GatewayServer(boss, workers, listener, sockets);
     }
 
     /** The port actually bound (the configured one, or the one chosen for port 0). */
@@ -59,9 +68,22 @@ public final class GatewayServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /**
+     * Stops accepting, tells every client to reconnect (op 7) and closes its socket with a resumable code, waiting at
+     * most {@link #DRAIN_MILLIS} for them to go, then stops the event loops.
+     */
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        for (Channel socket : sockets) {
+            ChannelConnection connection = socket.attr(ChannelConnection.KEY).get();
+            if (connection != null) {
+                connection.send(one.derailed.gateway.protocol.ServerFrames.RECONNECT);
+                connection.close(one.derailed.gateway.protocol.CloseCode.UNKNOWN_ERROR,
+                        "the gateway is restarting: reconnect and resume");
+            }
+        }
+        sockets.newCloseFuture().awaitUninterruptibly(DRAIN_MILLIS);
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

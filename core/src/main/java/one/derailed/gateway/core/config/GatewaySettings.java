@@ -29,8 +29,12 @@ public record GatewaySettings(
     /** The gRPC ingress. */
     public record Grpc(String host, int port, int maxInflightCalls) {}
 
-    /** Session behaviour: how long identify may take and which privileged intents bots get. */
-    public record Sessions(Duration readyTimeout, int privilegedIntentsForBots) {}
+    /**
+     * Session behaviour: how long identify may take, which privileged intents bots get, how long a session outlives
+     * its socket, and the bounds of its replay buffer.
+     */
+    public record Sessions(Duration readyTimeout, int privilegedIntentsForBots, Duration resumeTimeout,
+                           int replayMaxEvents, long replayMaxBytes) {}
 
     /** Guild entities: how long an idle guild with no subscribers lives, and the stash bound while loading. */
     public record Guilds(Duration idleTimeout, int stashCapacity) {}
@@ -55,7 +59,9 @@ public record GatewaySettings(
                 new DatabaseSettings(db.getString("url"), db.getString("user"), db.getString("password"),
                         db.getInt("max-pool-size"), db.getBoolean("migrate")),
                 new Sessions(c.getDuration("sessions.ready-timeout"),
-                        intents(c.getStringList("sessions.privileged-intents-for-bots"))),
+                        intents(c.getStringList("sessions.privileged-intents-for-bots")),
+                        c.getDuration("sessions.resume-timeout"), c.getInt("sessions.replay-buffer.max-events"),
+                        c.getBytes("sessions.replay-buffer.max-bytes")),
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
                 new Ready(c.getInt("ready.workers")),

@@ -82,7 +82,8 @@ public final class GatewayNode implements AutoCloseable {
         ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
         Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
                 settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
-                settings.webSocket().publicUrl());
+                settings.webSocket().publicUrl(), settings.sessions().resumeTimeout(),
+                settings.sessions().replayMaxEvents(), settings.sessions().replayMaxBytes());
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices),
                 new ShardedEventIngress(sharding, settings.ingress().askTimeout()));
     }

@@ -28,10 +28,16 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
 
     public record Load(String token, ActorRef<Result> replyTo) implements Command {}
 
+    /** Only checks the token (for RESUME): answers Authenticated, Rejected or Unavailable. */
+    public record Authenticate(String token, ActorRef<Result> replyTo) implements Command {}
+
     public sealed interface Result extends CborSerializable {}
 
     /** The user, every guild membership with the user's member object, and their saved status. */
     public record Loaded(UserRecord user, List<MemberRecord> memberships, String status) implements Result {}
+
+    /** The token is valid and belongs to {@code userId}. */
+    public record Authenticated(long userId) implements Result {}
 
     /** The token failed; {@code reason} is safe to show the client. */
     public record Rejected(String reason) implements Result {}
@@ -52,7 +58,10 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessage(Load.class, this::onLoad).build();
+        return newReceiveBuilder()
+                .onMessage(Load.class, this::onLoad)
+                .onMessage(Authenticate.class, this::onAuthenticate)
+                .build();
     }
 
     private Behavior<Command> onLoad(Load load) {
@@ -64,6 +73,21 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
             result = new Unavailable("the gateway could not read its database; try again");
         }
         load.replyTo().tell(result);
+        return this;
+    }
+
+    private Behavior<Command> onAuthenticate(Authenticate authenticate) {
+        Result result;
+        try {
+            result = switch (store.authenticate(authenticate.token())) {
+                case Authentication.Authenticated ok -> new Authenticated(ok.user().id());
+                case Authentication.Rejected rejected -> new Rejected(rejected.reason());
+            };
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("ready could not read the store", e);
+            result = new Unavailable("the gateway could not read its database; try again");
+        }
+        authenticate.replyTo().tell(result);
         return this;
     }
 

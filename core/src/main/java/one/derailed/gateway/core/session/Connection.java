@@ -11,6 +11,9 @@ public interface Connection {
 
     void send(EncodedFrame frame);
 
+    /** From now on the client's frames go to {@code session} (after IDENTIFY, or after a successful RESUME). */
+    void attach(org.apache.pekko.actor.typed.ActorRef<Session.Command> session);
+
     /** Closes the socket with {@code code} after the frames already sent; {@code reason} reaches the client. */
     void close(CloseCode code, String reason);
 }

@@ -25,6 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -40,9 +41,23 @@ public final class Session extends AbstractBehavior<Session.Command> {
     public record FromClient(Connection connection, ClientPayload payload)
             implements Command, NoSerializationVerificationNeeded {}
 
-    /** The client's socket is gone; {@code closeCode} is the code the client closed with, or 1006 for a drop. */
-    public record ConnectionClosed(Connection connection, int closeCode)
+    /**
+     * A socket of this session is gone. {@code closeCode} is the code of the close; {@code byClient} says whether the
+     * client sent it (1006 for a drop) or the server did.
+     */
+    public record ConnectionClosed(Connection connection, int closeCode, boolean byClient)
             implements Command, NoSerializationVerificationNeeded {}
+
+    /** A client asks, on {@code connection}, to resume this session (op 6). */
+    public record Resume(Connection connection, ClientPayload.Resume resume)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** Asks for the replay buffer's accounting. */
+    public record GetBufferStats(ActorRef<BufferStats> replyTo) implements Command, NoSerializationVerificationNeeded {}
+
+    /** The replay buffer's accounting; {@code peakBytes} never passes {@code maxBytes}. */
+    public record BufferStats(int events, long bytes, int peakEvents, long peakBytes, int maxEvents, long maxBytes,
+                              long evicted, boolean connected) {}
 
     /** An event for this session (from its relay); {@code data} is shared with every other recipient. */
     public record Dispatch(String event, byte[] data) implements Command, NoSerializationVerificationNeeded {}
@@ -58,29 +73,43 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private record ReadyAnswered(ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
+    private record ResumeChecked(Resume request, ReadyWorker.Result result, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    private enum ResumeWindowOver implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
     /** What a session needs from its node. */
     public record Services(SessionDirectory directory, ActorRef<ReadyWorker.Command> ready, ClusterSharding sharding,
                            ActorRef<Relay.Command> relay, Duration readyTimeout, int privilegedIntentsForBots,
-                           String resumeGatewayUrl) {}
+                           String resumeGatewayUrl, Duration resumeTimeout, int replayMaxEvents,
+                           long replayMaxBytes) {}
 
     public static Behavior<Command> create(Services services, SessionDirectory.SessionIdentity identity,
                                            Connection connection, ClientPayload.Identify identify) {
-        return Behaviors.setup(context -> new Session(context, services, identity, connection, identify));
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new Session(context, timers, services, identity, connection, identify)));
     }
 
     private final Services services;
     private final SessionDirectory.SessionIdentity identity;
     private final ClientPayload.Identify identify;
-    private final Connection connection;
+    private final TimerScheduler<Command> timers;
+    private final ReplayBuffer replay;
+    private Connection connection;
     private final Set<Long> guilds = new HashSet<>();
     private UserRecord user;
     private int intents;
     private Presence presence;
     private long seq;
+    private boolean overflowedWhileAway;
+    private static final byte[] RESUMED_DATA = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private Session(ActorContext<Command> context, Services services, SessionDirectory.SessionIdentity identity,
-                    Connection connection, ClientPayload.Identify identify) {
+    private Session(ActorContext<Command> context, TimerScheduler<Command> timers, Services services,
+                    SessionDirectory.SessionIdentity identity, Connection connection,
+                    ClientPayload.Identify identify) {
         super(context);
+        this.timers = timers;
+        this.replay = new ReplayBuffer(services.replayMaxEvents(), services.replayMaxBytes());
         this.services = services;
         this.identity = identity;
         this.connection = connection;
@@ -99,6 +128,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
                 .onMessage(GuildGone.class, this::onGuildGone)
                 .onMessage(FromClient.class, this::onFromClient)
                 .onMessage(ConnectionClosed.class, this::onConnectionClosed)
+                .onMessage(Resume.class, this::onResume)
+                .onMessage(ResumeChecked.class, this::onResumeChecked)
+                .onMessage(ResumeWindowOver.class, over -> endSession("resume window over"))
+                .onMessage(GetBufferStats.class, this::onGetBufferStats)
                 .onSignal(PostStop.class, signal -> onStop())
                 .build();
     }
@@ -113,6 +146,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
             case ReadyWorker.Rejected rejected -> closeWith(CloseCode.AUTHENTICATION_FAILED, rejected.reason());
             case ReadyWorker.Unavailable unavailable -> closeWith(CloseCode.UNKNOWN_ERROR, unavailable.reason());
             case ReadyWorker.Loaded loaded -> onIdentified(loaded);
+            case ReadyWorker.Authenticated unexpected ->
+                    closeWith(CloseCode.UNKNOWN_ERROR, "the gateway could not identify you; try again");
         };
     }
 
@@ -182,6 +217,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
     }
 
     private Behavior<Command> onFromClient(FromClient frame) {
+        if (frame.connection() != connection) {
+            return this;
+        }
         switch (frame.payload()) {
             case ClientPayload.PresenceUpdate update -> updatePresence(update);
             case ClientPayload.VoiceStateUpdate voice ->
@@ -203,7 +241,71 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
     }
 
+    /**
+     * The session ends when the client closed with 1000/1001 or the server closed with a code that forbids resuming;
+     * any other loss (a drop, a resumable close, a zombie) keeps it for {@code resumeTimeout}, still subscribed
+     * everywhere (so the user stays online) and buffering what it is sent.
+     */
     private Behavior<Command> onConnectionClosed(ConnectionClosed closed) {
+        if (closed.connection() != connection) {
+            return this;
+        }
+        boolean ends = closed.byClient() ? CloseCode.endsSession(closed.closeCode())
+                : !CloseCode.resumableAfterServerClose(closed.closeCode());
+        if (ends || user == null) {
+            return Behaviors.stopped();
+        }
+        connection = null;
+        timers.startSingleTimer(ResumeWindowOver.INSTANCE, services.resumeTimeout());
+        return this;
+    }
+
+    private Behavior<Command> onResume(Resume request) {
+        if (user == null) {
+            request.connection().send(ServerFrames.invalidSession(false));
+            return this;
+        }
+        getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
+                replyTo -> new ReadyWorker.Authenticate(request.resume().token(), replyTo),
+                (result, failure) -> new ResumeChecked(request, result, failure));
+        return this;
+    }
+
+    /**
+     * A resume succeeds only with a valid token of this session's user and a seq the buffer can continue from; the
+     * new socket then gets every dispatch after seq, in order and with its first numbers, then RESUMED. Any failure
+     * answers op 9 on the new socket and leaves the session as it was: a stranger cannot end or probe it.
+     */
+    private Behavior<Command> onResumeChecked(ResumeChecked checked) {
+        Connection candidate = checked.request().connection();
+        boolean owner = checked.failure() == null && checked.result() instanceof ReadyWorker.Authenticated ok
+                && ok.userId() == user.id();
+        List<ReplayBuffer.Entry> missed = owner ? replay.after(checked.request().resume().seq(), seq) : null;
+        if (missed == null) {
+            candidate.send(ServerFrames.invalidSession(false));
+            return this;
+        }
+        if (connection != null) {
+            connection.close(CloseCode.UNKNOWN_ERROR, "this session was resumed on another connection");
+        }
+        connection = candidate;
+        connection.attach(getContext().getSelf());
+        timers.cancel(ResumeWindowOver.INSTANCE);
+        for (ReplayBuffer.Entry entry : missed) {
+            connection.send(ServerFrames.dispatch(entry.seq(), entry.event(), entry.data()));
+        }
+        dispatch("RESUMED", RESUMED_DATA);
+        return this;
+    }
+
+    private Behavior<Command> onGetBufferStats(GetBufferStats get) {
+        get.replyTo().tell(new BufferStats(replay.events(), replay.bytes(), replay.peakEvents(), replay.peakBytes(),
+                replay.maxEvents(), replay.maxBytes(), replay.evicted(), connection != null));
+        return this;
+    }
+
+    private Behavior<Command> endSession(String why) {
+        getContext().getLog().debug("session {} ends: {}", identity.sessionId(), why);
         return Behaviors.stopped();
     }
 
@@ -220,13 +322,25 @@ public final class Session extends AbstractBehavior<Session.Command> {
         return this;
     }
 
+    /**
+     * Numbers and sends a dispatch, keeping it for a resume. While the socket is away, a dispatch that pushes older
+     * ones out of the buffer makes an exact resume impossible, so the session ends rather than resume with a gap.
+     */
     private void dispatch(String event, byte[] data) {
         seq++;
-        connection.send(ServerFrames.dispatch(seq, event, data));
+        int evicted = replay.add(seq, event, data);
+        if (connection != null) {
+            connection.send(ServerFrames.dispatch(seq, event, data));
+        } else if (evicted > 0 && !overflowedWhileAway) {
+            overflowedWhileAway = true;
+            getContext().getSelf().tell(ResumeWindowOver.INSTANCE);
+        }
     }
 
     private Behavior<Command> closeWith(CloseCode code, String reason) {
-        connection.close(code, reason);
+        if (connection != null) {
+            connection.close(code, reason);
+        }
         return Behaviors.stopped();
     }
 }

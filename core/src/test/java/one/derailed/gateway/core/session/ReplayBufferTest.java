@@ -1,0 +1,63 @@
+package one.derailed.gateway.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class ReplayBufferTest {
+
+    @Test
+    void replaysEverythingAfterTheClientsSequence() {
+        ReplayBuffer buffer = new ReplayBuffer(10, 1 << 20);
+        for (long seq = 1; seq <= 5; seq++) {
+            buffer.add(seq, "E", new byte[] {(byte) seq});
+        }
+        assertThat(buffer.after(2, 5)).extracting(ReplayBuffer.Entry::seq).containsExactly(3L, 4L, 5L);
+        assertThat(buffer.after(5, 5)).isEmpty();
+        assertThat(buffer.after(0, 5)).hasSize(5);
+    }
+
+    @Test
+    void refusesASequenceAheadOfTheSessionOrOlderThanTheBuffer() {
+        ReplayBuffer buffer = new ReplayBuffer(3, 1 << 20);
+        for (long seq = 1; seq <= 5; seq++) {
+            buffer.add(seq, "E", new byte[0]);
+        }
+        assertThat(buffer.after(6, 5)).isNull();
+        assertThat(buffer.after(1, 5)).isNull();
+        assertThat(buffer.after(2, 5)).extracting(ReplayBuffer.Entry::seq).containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
+    void aDispatchLargerThanTheWholeBufferEmptiesItAndCannotBeReplayed() {
+        ReplayBuffer buffer = new ReplayBuffer(10, 1000);
+        buffer.add(1, "E", new byte[10]);
+        assertThat(buffer.add(2, "E", new byte[5000])).isEqualTo(2);
+        assertThat(buffer.bytes()).isZero();
+        assertThat(buffer.after(0, 2)).isNull();
+        assertThat(buffer.after(2, 2)).isEmpty();
+    }
+
+    @Property
+    void accountingNeverPassesEitherBound(@ForAll @Size(max = 300) List<@IntRange(max = 5000) Integer> sizes,
+                                          @ForAll @IntRange(min = 1, max = 50) int maxEvents,
+                                          @ForAll @IntRange(min = 100, max = 20_000) int maxBytes) {
+        ReplayBuffer buffer = new ReplayBuffer(maxEvents, maxBytes);
+        long seq = 0;
+        for (int size : sizes) {
+            buffer.add(++seq, "MESSAGE_CREATE", new byte[size]);
+            assertThat(buffer.events()).isLessThanOrEqualTo(maxEvents);
+            assertThat(buffer.bytes()).isLessThanOrEqualTo(maxBytes);
+            List<ReplayBuffer.Entry> all = buffer.after(seq - buffer.events(), seq);
+            assertThat(all).isNotNull();
+            assertThat(all).extracting(ReplayBuffer.Entry::seq).isSorted();
+        }
+        assertThat(buffer.peakBytes()).isLessThanOrEqualTo(maxBytes);
+        assertThat(buffer.peakEvents()).isLessThanOrEqualTo(maxEvents);
+    }
+}
