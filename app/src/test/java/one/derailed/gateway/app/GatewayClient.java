@@ -28,8 +28,6 @@ final class GatewayClient implements AutoCloseable {
                 return thread;
             });
     private volatile long lastSeq;
-    private volatile boolean paused;
-    private volatile boolean heldRequest;
     private volatile boolean swallowAcks;
 
     record Close(int code, String reason) {}
@@ -88,19 +86,6 @@ final class GatewayClient implements AutoCloseable {
         heartbeats.shutdownNow();
     }
 
-    /** Stops reading from the socket: the server's writes back up, as with a stalled client. */
-    void pauseReading() {
-        paused = true;
-    }
-
-    void resumeReading() {
-        paused = false;
-        if (heldRequest) {
-            heldRequest = false;
-            socket.request(1);
-        }
-    }
-
     /** Sends one text message; synchronized because the JDK client allows one send in flight at a time. */
     synchronized void send(String text) {
         socket.sendText(text, true).join();
@@ -126,6 +111,13 @@ final class GatewayClient implements AutoCloseable {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Every frame already received, without waiting. */
+    java.util.List<JsonNode> drainReceived() {
+        java.util.List<JsonNode> received = new java.util.ArrayList<>();
+        frames.drainTo(received);
+        return received;
     }
 
     JsonNode expectOp(int op) {
@@ -201,11 +193,7 @@ final class GatewayClient implements AutoCloseable {
                 }
                 partial.setLength(0);
             }
-            if (paused) {
-                heldRequest = true;
-            } else {
-                webSocket.request(1);
-            }
+            webSocket.request(1);
             return null;
         }
 

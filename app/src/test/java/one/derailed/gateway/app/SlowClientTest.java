@@ -1,0 +1,77 @@
+package one.derailed.gateway.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.store.testing.TestDatabases;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that stops reading while 50 MB of events are published to its guild: the gateway closes its socket with a
+ * resumable code, its session keeps buffering within its bounds, and the session ends once the buffer would have to
+ * drop something. The assertions are on the accounting, never on timing.
+ */
+class SlowClientTest {
+    private static final int EVENT_BYTES = 10 * 1024;
+    private static final int EVENTS = 50 * 1024 * 1024 / EVENT_BYTES;
+    private static final long MAX_BYTES = 1024 * 1024;
+
+    @Test
+    void aStalledClientIsCutAndItsBufferNeverPassesItsBounds() throws Exception {
+        try (TestGateway gw = TestGateway.start(TestDatabases.h2(), Map.of(
+                "derailed.websocket.outbound-high-water", "256KiB",
+                "derailed.sessions.replay-buffer.max-bytes", MAX_BYTES,
+                "derailed.sessions.replay-buffer.max-events", 100_000))) {
+            long ada = gw.data.createUser("ada");
+            long guild = gw.data.createGuild("g", ada);
+            gw.data.addMember(guild, ada);
+            RawGatewaySocket client = new RawGatewaySocket(gw.port());
+            client.read();
+            client.send("{\"op\":2,\"d\":{\"token\":\"" + gw.data.tokenFor(ada) + "\"}}");
+            String sessionId = client.read().at("/d/session_id").asText();
+            client.read();
+            // From here on the client reads nothing.
+            ActorRef<Session.Command> session = gw.gateway.node().sessions().directory().bySessionId(sessionId);
+
+            String data = "{\"content\":\"" + "x".repeat(EVENT_BYTES - 16) + "\"}";
+            boolean sawDetachedButAlive = false;
+            boolean ended = false;
+            for (int n = 0; n < EVENTS; n++) {
+                gw.ingress.publishToGuild(guild, "MESSAGE_CREATE", data);
+                if (ended) {
+                    continue;
+                }
+                if (gw.gateway.node().sessions().directory().bySessionId(sessionId) == null) {
+                    ended = true;
+                    continue;
+                }
+                Session.BufferStats stats = stats(gw, session);
+                if (stats == null) {
+                    ended = true;
+                    continue;
+                }
+                assertThat(stats.peakBytes()).isLessThanOrEqualTo(MAX_BYTES);
+                assertThat(stats.bytes()).isLessThanOrEqualTo(MAX_BYTES);
+                assertThat(stats.maxBytes()).isEqualTo(MAX_BYTES);
+                sawDetachedButAlive |= !stats.connected();
+            }
+            assertThat(sawDetachedButAlive).as("the socket was closed resumably while the session lived on").isTrue();
+            assertThat(ended).as("the session ended once its buffer overflowed while away").isTrue();
+            client.close();
+        }
+    }
+
+    private static Session.BufferStats stats(TestGateway gw, ActorRef<Session.Command> session) {
+        try {
+            return AskPattern.<Session.Command, Session.BufferStats>ask(session, Session.GetBufferStats::new,
+                            Duration.ofSeconds(5), gw.gateway.node().system().scheduler())
+                    .toCompletableFuture().join();
+        } catch (RuntimeException sessionEnded) {
+            return null;
+        }
+    }
+}
