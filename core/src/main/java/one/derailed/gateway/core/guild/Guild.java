@@ -72,7 +72,8 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Services services;
     private final StashBuffer<Command> stash;
-    private GuildState state;
+    private GuildDocument document;
+    private final GuildState state;
     private boolean loading;
 
     private Guild(ActorContext<Command> context, long guildId, ActorRef<ClusterSharding.ShardCommand> shard,
@@ -82,6 +83,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         this.shard = shard;
         this.services = services;
         this.stash = stash;
+        this.state = new GuildState(guildId);
         context.setReceiveTimeout(services.idleTimeout(), IdleTimeout.INSTANCE);
     }
 
@@ -99,13 +101,13 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     }
 
     private Behavior<Command> onSubscribe(Subscribe subscribe) {
-        if (state == null) {
+        if (document == null) {
             return holdUntilLoaded(subscribe);
         }
         boolean cameOnline = state.subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(),
                 subscribe.intents(), subscribe.member(), subscribe.presence());
         subscribe.relay().tell(new Relay.Subscribed(subscribe.session(), guildId,
-                state.guildCreateFor(subscribe.userId(), subscribe.intents(), subscribe.largeThreshold(),
+                state.guildCreateFor(document, subscribe.userId(), subscribe.intents(), subscribe.largeThreshold(),
                         subscribe.joinedAt())));
         if (cameOnline && subscribe.presence().visibleToOthers()) {
             announcePresence(subscribe.userId());
@@ -115,7 +117,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     }
 
     private Behavior<Command> onUnsubscribe(Unsubscribe unsubscribe) {
-        if (state == null) {
+        if (document == null) {
             return loading ? holdUntilLoaded(unsubscribe) : this;
         }
         boolean wasVisible = state.isVisiblyOnline(unsubscribe.userId());
@@ -129,7 +131,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     }
 
     private Behavior<Command> onUpdatePresence(UpdatePresence update) {
-        if (state == null) {
+        if (document == null) {
             return loading ? holdUntilLoaded(update) : this;
         }
         boolean wasVisible = state.isVisiblyOnline(update.userId());
@@ -141,7 +143,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     }
 
     private Behavior<Command> onPublish(Publish publish) {
-        if (state == null) {
+        if (document == null) {
             if (loading) {
                 return holdUntilLoaded(publish);
             }
@@ -157,7 +159,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         if (loading) {
             return holdUntilLoaded(get);
         }
-        get.replyTo().tell(state == null ? new Info(0, false)
+        get.replyTo().tell(document == null ? new Info(0, false)
                 : new Info(state.onlineCount(), state.subscriberCount() > 0));
         return this;
     }
@@ -165,7 +167,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     private Behavior<Command> onSnapshotLoaded(SnapshotLoaded loaded) {
         loading = false;
         if (loaded.snapshot().isPresent()) {
-            state = new GuildState(loaded.snapshot().get());
+            document = new GuildDocument(loaded.snapshot().get());
             return stash.unstashAll(this);
         }
         if (loaded.failure() != null) {
@@ -187,7 +189,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     }
 
     private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {
-        if (state == null || state.subscriberCount() == 0) {
+        if (document == null || state.subscriberCount() == 0) {
             shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         }
         return this;

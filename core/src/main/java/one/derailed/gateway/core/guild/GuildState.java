@@ -1,47 +1,29 @@
 package one.derailed.gateway.core.guild;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import one.derailed.gateway.core.json.DiscordObjects;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.protocol.Intents;
-import one.derailed.gateway.store.ChannelRecord;
-import one.derailed.gateway.store.GuildSnapshot;
-import one.derailed.gateway.store.RoleRecord;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * GuildState is one guild in memory, with no actor in it: the cached guild object, its online members (a member
- * object per online user, never the offline ones), their presences, and the subscribed sessions grouped by the node
- * (relay) they live on. Nothing here is ever written to the database.
+ * GuildState is who is in a guild right now, with no actor in it: its online members (a member object per online
+ * user, never the offline ones), their presences, and the subscribed sessions grouped by the node (relay) they live
+ * on. Nothing here is ever written to the database. The guild object itself is {@link GuildDocument}.
  */
 final class GuildState {
     private final long guildId;
-    private final ObjectNode guild;
-    private final LinkedHashMap<Long, ObjectNode> roles = new LinkedHashMap<>();
-    private final LinkedHashMap<Long, ObjectNode> channels = new LinkedHashMap<>();
-    private long memberCount;
-    private byte[] staticFields;
     private final HashMap<Long, OnlineMember> online = new HashMap<>();
     private final HashMap<ActorRef<Relay.Command>, HashMap<Long, Subscriber>> nodes = new HashMap<>();
     private int subscriberCount;
 
-    GuildState(GuildSnapshot snapshot) {
-        this.guildId = snapshot.guild().id();
-        this.guild = DiscordObjects.guild(snapshot.guild());
-        for (RoleRecord role : snapshot.roles()) {
-            roles.put(role.id(), DiscordObjects.role(role));
-        }
-        for (ChannelRecord channel : snapshot.channels()) {
-            channels.put(channel.id(), DiscordObjects.channel(channel));
-        }
-        this.memberCount = snapshot.memberCount();
+    GuildState(long guildId) {
+        this.guildId = guildId;
     }
 
     /** A subscribed session: whose it is and what it may receive. */
@@ -186,10 +168,12 @@ final class GuildState {
      * The GUILD_CREATE {@code d} for one receiver: the cached guild, the online members (or only the receiver
      * without GUILD_PRESENCES) and the visible presences.
      */
-    byte[] guildCreateFor(long receiverId, int intents, int largeThreshold, String joinedAt) {
+    byte[] guildCreateFor(GuildDocument document, long receiverId, int intents, int largeThreshold,
+                          String joinedAt) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + online.size() * 256);
         out.write('{');
-        out.writeBytes(staticFields());
+        out.writeBytes(document.encodedFields());
+        long memberCount = document.memberCount();
         out.writeBytes((",\"member_count\":" + memberCount + ",\"large\":" + (memberCount > largeThreshold)
                 + ",\"joined_at\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.writeBytes(joinedAt == null ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
@@ -218,24 +202,6 @@ final class GuildState {
         DiscordObjects.writeArray(out, presences);
         out.write('}');
         return out.toByteArray();
-    }
-
-    private byte[] staticFields() {
-        if (staticFields == null) {
-            ObjectNode fields = guild.deepCopy();
-            fields.putArray("roles").addAll(roles.values());
-            fields.putArray("channels").addAll(channels.values());
-            fields.putArray("emojis");
-            fields.putArray("stickers");
-            fields.putArray("features");
-            fields.putArray("threads");
-            fields.putArray("voice_states");
-            fields.putArray("stage_instances");
-            fields.putArray("guild_scheduled_events");
-            byte[] object = DiscordObjects.bytes(fields);
-            staticFields = java.util.Arrays.copyOfRange(object, 1, object.length - 1);
-        }
-        return staticFields;
     }
 
     /**
@@ -273,5 +239,89 @@ final class GuildState {
             }
         }
         return result;
+    }
+
+    /** Recipients per node split by what they may see of a message: full content, or content emptied. */
+    record ContentSplit(long[] full, long[] stripped) {}
+
+    /**
+     * The recipients of a message event that needs {@code requiredIntent}, per node, split into those who see its
+     * content (MESSAGE_CONTENT, or {@code seesContentAnyway} for their user: the author, the mentioned) and the rest.
+     */
+    Map<ActorRef<Relay.Command>, ContentSplit> targetsByContent(int requiredIntent,
+                                                                 java.util.function.LongPredicate seesContentAnyway) {
+        Map<ActorRef<Relay.Command>, ContentSplit> targets = new HashMap<>(nodes.size() * 2);
+        nodes.forEach((relay, sessions) -> {
+            long[] full = new long[sessions.size()];
+            long[] stripped = new long[sessions.size()];
+            int fullCount = 0;
+            int strippedCount = 0;
+            for (Map.Entry<Long, Subscriber> e : sessions.entrySet()) {
+                Subscriber s = e.getValue();
+                if (!Intents.allows(s.intents(), requiredIntent)) {
+                    continue;
+                }
+                if (Intents.allows(s.intents(), Intents.MESSAGE_CONTENT) || seesContentAnyway.test(s.userId())) {
+                    full[fullCount++] = e.getKey();
+                } else {
+                    stripped[strippedCount++] = e.getKey();
+                }
+            }
+            if (fullCount + strippedCount > 0) {
+                targets.put(relay, new ContentSplit(java.util.Arrays.copyOf(full, fullCount),
+                        java.util.Arrays.copyOf(stripped, strippedCount)));
+            }
+        });
+        return targets;
+    }
+
+    /** Every subscribed session, per node. */
+    Map<ActorRef<Relay.Command>, long[]> allSessions() {
+        return targets(Intents.NONE, 0);
+    }
+
+    /** Drops every session of {@code userId} (the user left or was banned); returns them per node. */
+    Map<ActorRef<Relay.Command>, long[]> removeUser(long userId) {
+        Map<ActorRef<Relay.Command>, long[]> removed = sessionsOf(userId);
+        removed.forEach((relay, sessions) -> {
+            HashMap<Long, Subscriber> onNode = nodes.get(relay);
+            for (long session : sessions) {
+                if (onNode != null && onNode.remove(session) != null) {
+                    subscriberCount--;
+                }
+            }
+            if (onNode != null && onNode.isEmpty()) {
+                nodes.remove(relay);
+            }
+        });
+        online.remove(userId);
+        return removed;
+    }
+
+    /** Replaces an online member's member object (GUILD_MEMBER_UPDATE); false when the user is not online here. */
+    boolean updateMember(long userId, byte[] member) {
+        OnlineMember entry = online.get(userId);
+        if (entry == null) {
+            return false;
+        }
+        entry.member = member;
+        return true;
+    }
+
+    /** The user's presence as they see it themselves (invisible shows as invisible). */
+    byte[] presenceAsSelf(long userId) {
+        return presenceJson(userId, online.get(userId), true);
+    }
+
+    /** The presences others may see of those of {@code userIds} who are online here. */
+    List<byte[]> visiblePresences(long[] userIds) {
+        List<byte[]> presences = new ArrayList<>();
+        for (long userId : userIds) {
+            OnlineMember entry = online.get(userId);
+            if (entry != null && entry.latest.visibleToOthers()) {
+                presences.add(presenceJson(userId, entry, false));
+            }
+        }
+        return presences;
     }
 }
