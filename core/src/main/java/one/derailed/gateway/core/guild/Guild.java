@@ -8,6 +8,8 @@ import java.util.concurrent.Executor;
 import one.derailed.gateway.core.CborSerializable;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.user.User;
+import com.fasterxml.jackson.databind.JsonNode;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.store.GatewayStore;
 import one.derailed.gateway.store.GuildSnapshot;
@@ -39,6 +41,12 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
 
     public record Unsubscribe(ActorRef<Relay.Command> relay, long session, long userId) implements Command {}
 
+    /** The presences of those of {@code userIds} who are visibly online here (for op 8). */
+    public record GetPresences(long[] userIds, ActorRef<Presences> replyTo) implements Command {}
+
+    /** Each element is a PRESENCE_UPDATE-shaped presence object, encoded. */
+    public record Presences(java.util.List<byte[]> presences) implements CborSerializable {}
+
     /** A session's user changed presence (op 3). */
     public record UpdatePresence(ActorRef<Relay.Command> relay, long session, long userId, Presence presence)
             implements Command {}
@@ -59,8 +67,15 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
 
     private enum IdleTimeout implements Command { INSTANCE }
 
-    /** What a guild needs from its node. */
-    public record Services(GatewayStore store, Executor storeExecutor, Duration idleTimeout, int stashCapacity) {}
+    /** What a guild needs from its node; {@code users} reaches a user's entity wherever it lives. */
+    public record Services(GatewayStore store, Executor storeExecutor, Users users, Duration idleTimeout,
+                           int stashCapacity) {}
+
+    /** Users finds a user's entity: through Cluster Sharding in a node, directly in tests. */
+    @FunctionalInterface
+    public interface Users {
+        void tell(long userId, User.Command command);
+    }
 
     public static Behavior<Command> create(long guildId, ActorRef<ClusterSharding.ShardCommand> shard,
                                            Services services) {
@@ -95,6 +110,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
                 .onMessage(UpdatePresence.class, this::onUpdatePresence)
                 .onMessage(Publish.class, this::onPublish)
                 .onMessage(GetInfo.class, this::onGetInfo)
+                .onMessage(GetPresences.class, this::onGetPresences)
                 .onMessage(SnapshotLoaded.class, this::onSnapshotLoaded)
                 .onMessage(IdleTimeout.class, this::onIdleTimeout)
                 .build();
@@ -110,7 +126,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
                 state.guildCreateFor(document, subscribe.userId(), subscribe.intents(), subscribe.largeThreshold(),
                         subscribe.joinedAt())));
         if (cameOnline && subscribe.presence().visibleToOthers()) {
-            announcePresence(subscribe.userId());
+            announcePresence(subscribe.userId(), subscribe.session());
         }
         getContext().cancelReceiveTimeout();
         return this;
@@ -122,11 +138,9 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         }
         boolean wasVisible = state.isVisiblyOnline(unsubscribe.userId());
         if (state.unsubscribe(unsubscribe.relay(), unsubscribe.session(), unsubscribe.userId()) && wasVisible) {
-            announcePresence(unsubscribe.userId());
+            announcePresence(unsubscribe.userId(), unsubscribe.session());
         }
-        if (state.subscriberCount() == 0) {
-            getContext().setReceiveTimeout(services.idleTimeout(), IdleTimeout.INSTANCE);
-        }
+        idleWhenEmpty();
         return this;
     }
 
@@ -137,7 +151,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         boolean wasVisible = state.isVisiblyOnline(update.userId());
         if (state.updatePresence(update.relay(), update.session(), update.userId(), update.presence())
                 && (wasVisible || update.presence().visibleToOthers())) {
-            announcePresence(update.userId());
+            announcePresence(update.userId(), update.session());
         }
         return this;
     }
@@ -147,11 +161,97 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
             if (loading) {
                 return holdUntilLoaded(publish);
             }
+            // Nobody is subscribed and nothing is cached: the store is the truth for the next load. A new member
+            // may still have sessions elsewhere that must join.
+            if (publish.event().equals("GUILD_MEMBER_ADD") || publish.event().equals("MEMBER_JOIN")) {
+                tellNewMember(publish.data());
+            }
             publish.replyTo().tell(PublishAck.ACCEPTED);
             return this;
         }
-        fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+        Behavior<Command> next = switch (publish.event()) {
+            case "GUILD_MEMBER_ADD", "MEMBER_JOIN" -> onMemberJoined(publish);
+            case "GUILD_MEMBER_REMOVE", "GUILD_BAN_ADD" -> onMemberGone(publish);
+            case "GUILD_MEMBER_UPDATE" -> onMemberUpdated(publish);
+            case "GUILD_DELETE" -> onGuildDeleted(publish);
+            case "GUILD_UPDATE", "CHANNEL_CREATE", "CHANNEL_UPDATE", "CHANNEL_DELETE", "GUILD_ROLE_CREATE",
+                    "GUILD_ROLE_UPDATE", "GUILD_ROLE_DELETE" -> {
+                document.apply(publish.event(), GuildDocument.parse(publish.data()));
+                fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+                yield this;
+            }
+            default -> {
+                if (Intents.carriesMessageContent(publish.event())) {
+                    fanOutMessage(publish.event(), publish.data());
+                } else {
+                    fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+                }
+                yield this;
+            }
+        };
         publish.replyTo().tell(PublishAck.ACCEPTED);
+        return next;
+    }
+
+    /** A new member: everyone sees the event, and the member's live sessions subscribe (through their User). */
+    private Behavior<Command> onMemberJoined(Publish publish) {
+        document.memberJoined();
+        fanOut(publish.event(), publish.data(), Intents.GUILD_MEMBERS, 0);
+        tellNewMember(publish.data());
+        return this;
+    }
+
+    private void tellNewMember(byte[] member) {
+        long userId = MemberEvents.userId(GuildDocument.parse(member));
+        if (userId != 0) {
+            services.users().tell(userId, new User.JoinedGuild(guildId, member));
+        }
+    }
+
+    /**
+     * A member left or was banned: their sessions get GUILD_DELETE and nothing more from this guild; the others see
+     * the event and, if the member was visibly online, the presence go offline.
+     */
+    private Behavior<Command> onMemberGone(Publish publish) {
+        long userId = MemberEvents.userId(GuildDocument.parse(publish.data()));
+        if (userId != 0) {
+            boolean wasVisible = state.isVisiblyOnline(userId);
+            state.removeUser(userId).forEach((relay, sessions) ->
+                    relay.tell(new Relay.Unsubscribed(sessions, guildId, false)));
+            if (wasVisible) {
+                announcePresence(userId, 0);
+            }
+        }
+        if (publish.event().equals("GUILD_MEMBER_REMOVE")) {
+            document.memberLeft();
+        }
+        fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+        idleWhenEmpty();
+        return this;
+    }
+
+    private Behavior<Command> onMemberUpdated(Publish publish) {
+        long userId = MemberEvents.userId(GuildDocument.parse(publish.data()));
+        state.updateMember(userId, publish.data());
+        fanOut(publish.event(), publish.data(), Intents.GUILD_MEMBERS, 0);
+        return this;
+    }
+
+    /** The guild is gone: every subscriber gets GUILD_DELETE, and the entity stops. */
+    private Behavior<Command> onGuildDeleted(Publish publish) {
+        boolean unavailable = GuildDocument.parse(publish.data()).path("unavailable").asBoolean(false);
+        state.allSessions().forEach((relay, sessions) ->
+                relay.tell(new Relay.Unsubscribed(sessions, guildId, unavailable)));
+        shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onGetPresences(GetPresences get) {
+        if (loading) {
+            return holdUntilLoaded(get);
+        }
+        get.replyTo().tell(new Presences(document == null ? java.util.List.of()
+                : state.visiblePresences(get.userIds())));
         return this;
     }
 
@@ -182,6 +282,8 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
                 p.replyTo().tell(PublishAck.ACCEPTED);
             } else if (waiting instanceof GetInfo g) {
                 g.replyTo().tell(new Info(0, false));
+            } else if (waiting instanceof GetPresences g) {
+                g.replyTo().tell(new Presences(java.util.List.of()));
             }
         });
         stash.clear();
@@ -218,8 +320,46 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         return this;
     }
 
-    private void announcePresence(long userId) {
+    /**
+     * Sends a user's presence: others see it as others may (invisible is offline), the user's own other sessions as
+     * it is. {@code originSession} (or 0) is the session that changed it, which needs no echo.
+     */
+    private void announcePresence(long userId, long originSession) {
         fanOut("PRESENCE_UPDATE", state.presenceUpdate(userId), Intents.GUILD_PRESENCES, userId);
+        byte[] asSelf = null;
+        for (Map.Entry<ActorRef<Relay.Command>, long[]> node : state.sessionsOf(userId).entrySet()) {
+            long[] others = java.util.Arrays.stream(node.getValue()).filter(s -> s != originSession).toArray();
+            if (others.length > 0) {
+                asSelf = asSelf != null ? asSelf : state.presenceAsSelf(userId);
+                node.getKey().tell(new Relay.Deliver(others, "PRESENCE_UPDATE", asSelf));
+            }
+        }
+    }
+
+    /**
+     * A message goes out once per node with its content, and once more with content emptied for the sessions
+     * without MESSAGE_CONTENT that are neither its author nor mentioned in it.
+     */
+    private void fanOutMessage(String event, byte[] data) {
+        MessageContent message = MessageContent.of(data);
+        byte[] stripped = null;
+        for (Map.Entry<ActorRef<Relay.Command>, GuildState.ContentSplit> node
+                : state.targetsByContent(Intents.requiredFor(event), message::seenInFullBy).entrySet()) {
+            GuildState.ContentSplit split = node.getValue();
+            if (split.full().length > 0) {
+                node.getKey().tell(new Relay.Deliver(split.full(), event, data));
+            }
+            if (split.stripped().length > 0) {
+                stripped = stripped != null ? stripped : message.withoutContent();
+                node.getKey().tell(new Relay.Deliver(split.stripped(), event, stripped));
+            }
+        }
+    }
+
+    private void idleWhenEmpty() {
+        if (state.subscriberCount() == 0) {
+            getContext().setReceiveTimeout(services.idleTimeout(), IdleTimeout.INSTANCE);
+        }
     }
 
     private void fanOut(String event, byte[] data, int requiredIntent, long excludedUser) {

@@ -73,6 +73,7 @@ public final class GatewayNode implements AutoCloseable {
 
         ClusterSharding sharding = ClusterSharding.get(system);
         Guild.Services guildServices = new Guild.Services(database.store(), storeExecutor,
+                (userId, command) -> sharding.entityRefFor(User.TYPE_KEY, Long.toString(userId)).tell(command),
                 settings.guilds().idleTimeout(), settings.guilds().stashCapacity());
         sharding.init(Entity.of(Guild.TYPE_KEY, entity ->
                 Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices)));

@@ -28,6 +28,13 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
 
     public record Load(String token, ActorRef<Result> replyTo) implements Command {}
 
+    /** One member of a guild, for a session whose user just joined it. */
+    public record LoadMember(long guildId, long userId, ActorRef<Result> replyTo) implements Command {}
+
+    /** Members by username/nick prefix or by ids (op 8); {@code limit} 0 means all. */
+    public record FindMembers(long guildId, String query, long[] userIds, int limit, ActorRef<Result> replyTo)
+            implements Command {}
+
     /** Only checks the token (for RESUME): answers Authenticated, Rejected or Unavailable. */
     public record Authenticate(String token, ActorRef<Result> replyTo) implements Command {}
 
@@ -41,6 +48,9 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
 
     /** The token failed; {@code reason} is safe to show the client. */
     public record Rejected(String reason) implements Result {}
+
+    /** Members found; for a lookup by ids, the ids not found are simply absent. */
+    public record MembersFound(List<MemberRecord> members) implements Result {}
 
     /** The store could not answer; the client should try again. */
     public record Unavailable(String reason) implements Result {}
@@ -61,6 +71,11 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
         return newReceiveBuilder()
                 .onMessage(Load.class, this::onLoad)
                 .onMessage(Authenticate.class, this::onAuthenticate)
+                .onMessage(LoadMember.class, load -> answer(load.replyTo(), () -> new MembersFound(
+                        store.findMember(load.guildId(), load.userId()).map(List::of).orElse(List.of()))))
+                .onMessage(FindMembers.class, find -> answer(find.replyTo(), () -> new MembersFound(
+                        find.userIds() != null ? store.findMembers(find.guildId(), find.userIds())
+                                : store.searchMembers(find.guildId(), find.query(), find.limit()))))
                 .build();
     }
 
@@ -73,6 +88,18 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
             result = new Unavailable("the gateway could not read its database; try again");
         }
         load.replyTo().tell(result);
+        return this;
+    }
+
+    private Behavior<Command> answer(ActorRef<Result> replyTo, java.util.function.Supplier<Result> read) {
+        Result result;
+        try {
+            result = read.get();
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("ready could not read the store", e);
+            result = new Unavailable("the gateway could not read its database; try again");
+        }
+        replyTo.tell(result);
         return this;
     }
 

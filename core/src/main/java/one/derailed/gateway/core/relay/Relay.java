@@ -26,6 +26,9 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     /** A guild accepted a session's subscription; {@code guildCreate} is that session's GUILD_CREATE. */
     public record Subscribed(long session, long guildId, byte[] guildCreate) implements Command {}
 
+    /** The sessions' user joined a guild: they subscribe to it. {@code member} may be null (they load it). */
+    public record Join(long[] sessions, long guildId, byte[] member) implements Command {}
+
     /** The session no longer receives this guild's events; {@code unavailable} false means it left the guild. */
     public record Unsubscribed(long[] sessions, long guildId, boolean unavailable) implements Command {}
 
@@ -47,6 +50,7 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
                 .onMessage(Deliver.class, this::onDeliver)
                 .onMessage(Subscribed.class, this::onSubscribed)
                 .onMessage(Unsubscribed.class, this::onUnsubscribed)
+                .onMessage(Join.class, this::onJoin)
                 .build();
     }
 
@@ -67,6 +71,14 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
         Session.GuildGone gone = new Session.GuildGone(unsubscribed.guildId(), unsubscribed.unavailable());
         for (long number : unsubscribed.sessions()) {
             tell(number, gone);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onJoin(Join join) {
+        Session.JoinGuild message = new Session.JoinGuild(join.guildId(), join.member());
+        for (long number : join.sessions()) {
+            tell(number, message);
         }
         return this;
     }

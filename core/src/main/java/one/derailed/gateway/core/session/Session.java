@@ -1,5 +1,6 @@
 package one.derailed.gateway.core.session;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,6 +49,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
     public record ConnectionClosed(Connection connection, int closeCode, boolean byClient)
             implements Command, NoSerializationVerificationNeeded {}
 
+    /** The user joined a guild: subscribe to it. {@code member} is the encoded member object, or null to load it. */
+    public record JoinGuild(long guildId, byte[] member) implements Command, NoSerializationVerificationNeeded {}
+
     /** A client asks, on {@code connection}, to resume this session (op 6). */
     public record Resume(Connection connection, ClientPayload.Resume resume)
             implements Command, NoSerializationVerificationNeeded {}
@@ -76,6 +80,16 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private record ResumeChecked(Resume request, ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
+    private record MemberLoaded(long guildId, ReadyWorker.Result result, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    private record MembersLoaded(ClientPayload.RequestGuildMembers request, ReadyWorker.Result result,
+                                 Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+    private record PresencesLoaded(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
+                                   Guild.Presences presences, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {}
+
     private enum ResumeWindowOver implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
     /** What a session needs from its node. */
@@ -102,6 +116,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private Presence presence;
     private long seq;
     private boolean overflowedWhileAway;
+    /** Discord's cap on members per GUILD_MEMBERS_CHUNK. */
+    static final int MAX_CHUNK_MEMBERS = 1000;
+    /** Members a query by prefix returns when it names no limit. */
+    private static final int QUERY_DEFAULT_LIMIT = 100;
     private static final byte[] RESUMED_DATA = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private Session(ActorContext<Command> context, TimerScheduler<Command> timers, Services services,
@@ -126,6 +144,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
                 .onMessage(Dispatch.class, this::onDispatch)
                 .onMessage(GuildAvailable.class, this::onGuildAvailable)
                 .onMessage(GuildGone.class, this::onGuildGone)
+                .onMessage(JoinGuild.class, this::onJoinGuild)
+                .onMessage(MemberLoaded.class, this::onMemberLoaded)
+                .onMessage(MembersLoaded.class, this::onMembersLoaded)
+                .onMessage(PresencesLoaded.class, this::onPresencesLoaded)
                 .onMessage(FromClient.class, this::onFromClient)
                 .onMessage(ConnectionClosed.class, this::onConnectionClosed)
                 .onMessage(Resume.class, this::onResume)
@@ -146,8 +168,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
             case ReadyWorker.Rejected rejected -> closeWith(CloseCode.AUTHENTICATION_FAILED, rejected.reason());
             case ReadyWorker.Unavailable unavailable -> closeWith(CloseCode.UNKNOWN_ERROR, unavailable.reason());
             case ReadyWorker.Loaded loaded -> onIdentified(loaded);
-            case ReadyWorker.Authenticated unexpected ->
-                    closeWith(CloseCode.UNKNOWN_ERROR, "the gateway could not identify you; try again");
+            default -> closeWith(CloseCode.UNKNOWN_ERROR, "the gateway could not identify you; try again");
         };
     }
 
@@ -181,19 +202,106 @@ public final class Session extends AbstractBehavior<Session.Command> {
         for (MemberRecord membership : mine) {
             subscribe(membership);
         }
-        if (shard == null || shard.id() == 0) {
-            services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
-                    .tell(new User.Attach(services.relay(), identity.number(), intents));
-        }
+        services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
+                .tell(new User.Attach(services.relay(), identity.number(), intents,
+                        shard == null ? 0 : shard.id(), shard == null ? 1 : shard.count()));
         return this;
     }
 
     private void subscribe(MemberRecord membership) {
-        guilds.add(membership.guildId());
-        services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(membership.guildId()))
-                .tell(new Guild.Subscribe(services.relay(), identity.number(), user.id(), intents,
-                        DiscordObjects.bytes(DiscordObjects.member(membership)),
-                        DiscordObjects.timestamp(membership.joinedAt()), presence, identify.largeThreshold()));
+        subscribe(membership.guildId(), DiscordObjects.bytes(DiscordObjects.member(membership)),
+                DiscordObjects.timestamp(membership.joinedAt()));
+    }
+
+    private void subscribe(long guildId, byte[] member, String joinedAt) {
+        guilds.add(guildId);
+        services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
+                .tell(new Guild.Subscribe(services.relay(), identity.number(), user.id(), intents, member, joinedAt,
+                        presence, identify.largeThreshold()));
+    }
+
+    private Behavior<Command> onJoinGuild(JoinGuild join) {
+        if (user == null || guilds.contains(join.guildId())) {
+            return this;
+        }
+        if (join.member() != null) {
+            JsonNode member = parse(join.member());
+            subscribe(join.guildId(), join.member(), member.path("joined_at").asText(null));
+        } else {
+            getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
+                    replyTo -> new ReadyWorker.LoadMember(join.guildId(), user.id(), replyTo),
+                    (result, failure) -> new MemberLoaded(join.guildId(), result, failure));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onMemberLoaded(MemberLoaded loaded) {
+        if (loaded.result() instanceof ReadyWorker.MembersFound found && !found.members().isEmpty()
+                && !guilds.contains(loaded.guildId())) {
+            subscribe(found.members().get(0));
+        } else if (loaded.failure() != null || loaded.result() instanceof ReadyWorker.Unavailable) {
+            getContext().getLog().warn("session {} could not load its member object in guild {}",
+                    identity.sessionId(), loaded.guildId());
+        }
+        return this;
+    }
+
+    /**
+     * op 8: members come from the store (through Ready, off the actor threads), their presences from the guild,
+     * and the answer goes out as GUILD_MEMBERS_CHUNKs of at most {@value #MAX_CHUNK_MEMBERS} members.
+     */
+    private void requestMembers(ClientPayload.RequestGuildMembers request) {
+        boolean everyone = request.userIds() == null && request.query().isEmpty() && request.limit() == 0;
+        if (everyone && !Intents.allows(intents, Intents.GUILD_MEMBERS)) {
+            closeWith(CloseCode.INVALID_INTENTS, "requesting every member needs the GUILD_MEMBERS intent");
+            return;
+        }
+        if (request.presences() && !Intents.allows(intents, Intents.GUILD_PRESENCES)) {
+            closeWith(CloseCode.INVALID_INTENTS, "requesting presences needs the GUILD_PRESENCES intent");
+            return;
+        }
+        if (!guilds.contains(request.guildId())) {
+            sendChunks(request, List.of(), List.of());
+            return;
+        }
+        int limit = request.userIds() == null && !request.query().isEmpty() && request.limit() == 0
+                ? QUERY_DEFAULT_LIMIT : request.limit();
+        getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
+                replyTo -> new ReadyWorker.FindMembers(request.guildId(), request.query(), request.userIds(), limit,
+                        replyTo),
+                (result, failure) -> new MembersLoaded(request, result, failure));
+    }
+
+    private Behavior<Command> onMembersLoaded(MembersLoaded loaded) {
+        if (!(loaded.result() instanceof ReadyWorker.MembersFound found)) {
+            getContext().getLog().warn("session {}: member request for guild {} failed", identity.sessionId(),
+                    loaded.request().guildId());
+            sendChunks(loaded.request(), List.of(), List.of());
+            return this;
+        }
+        if (!loaded.request().presences() || found.members().isEmpty()) {
+            sendChunks(loaded.request(), found.members(), List.of());
+            return this;
+        }
+        long[] ids = found.members().stream().mapToLong(m -> m.user().id()).toArray();
+        getContext().ask(Guild.Presences.class,
+                services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(loaded.request().guildId())),
+                services.readyTimeout(), replyTo -> new Guild.GetPresences(ids, replyTo),
+                (presences, failure) -> new PresencesLoaded(loaded.request(), found.members(), presences, failure));
+        return this;
+    }
+
+    private Behavior<Command> onPresencesLoaded(PresencesLoaded loaded) {
+        sendChunks(loaded.request(), loaded.members(),
+                loaded.presences() == null ? List.of() : loaded.presences().presences());
+        return this;
+    }
+
+    private void sendChunks(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
+                            List<byte[]> presences) {
+        for (byte[] chunk : MemberChunks.encode(request, members, presences, MAX_CHUNK_MEMBERS)) {
+            dispatch("GUILD_MEMBERS_CHUNK", chunk);
+        }
     }
 
     private Behavior<Command> onDispatch(Dispatch event) {
@@ -222,6 +330,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
         switch (frame.payload()) {
             case ClientPayload.PresenceUpdate update -> updatePresence(update);
+            case ClientPayload.RequestGuildMembers request -> requestMembers(request);
             case ClientPayload.VoiceStateUpdate voice ->
                     getContext().getLog().debug("voice state update ignored: this gateway serves no voice");
             default -> getContext().getLog().debug("session {} has no handler for {}", identity.number(),
@@ -326,6 +435,14 @@ public final class Session extends AbstractBehavior<Session.Command> {
      * Numbers and sends a dispatch, keeping it for a resume. While the socket is away, a dispatch that pushes older
      * ones out of the buffer makes an exact resume impossible, so the session ends rather than resume with a gap.
      */
+    private static JsonNode parse(byte[] json) {
+        try {
+            return one.derailed.gateway.protocol.Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            return one.derailed.gateway.protocol.Json.MAPPER.missingNode();
+        }
+    }
+
     private void dispatch(String event, byte[] data) {
         seq++;
         int evicted = replay.add(seq, event, data);

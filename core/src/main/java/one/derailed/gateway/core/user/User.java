@@ -25,8 +25,15 @@ public final class User extends AbstractBehavior<User.Command> {
 
     public sealed interface Command extends CborSerializable {}
 
-    /** A session of the user; {@code intents} decide which direct events it receives. */
-    public record Attach(ActorRef<Relay.Command> relay, long session, int intents) implements Command {}
+    /**
+     * A session of the user; {@code intents} decide which direct events it receives, its shard which guilds it
+     * joins (user-wide events go to shard 0 only).
+     */
+    public record Attach(ActorRef<Relay.Command> relay, long session, int intents, int shardId, int shardCount)
+            implements Command {}
+
+    /** The user became a member of a guild; {@code member} is the encoded member object, or null to load it. */
+    public record JoinedGuild(long guildId, byte[] member) implements Command {}
 
     public record Detach(ActorRef<Relay.Command> relay, long session) implements Command {}
 
@@ -44,7 +51,7 @@ public final class User extends AbstractBehavior<User.Command> {
 
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Duration idleTimeout;
-    private final Map<ActorRef<Relay.Command>, Map<Long, Integer>> sessions = new HashMap<>();
+    private final Map<ActorRef<Relay.Command>, Map<Long, Attach>> sessions = new HashMap<>();
 
     private User(ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout) {
         super(context);
@@ -59,18 +66,19 @@ public final class User extends AbstractBehavior<User.Command> {
                 .onMessage(Attach.class, this::onAttach)
                 .onMessage(Detach.class, this::onDetach)
                 .onMessage(Publish.class, this::onPublish)
+                .onMessage(JoinedGuild.class, this::onJoinedGuild)
                 .onMessage(IdleTimeout.class, this::onIdleTimeout)
                 .build();
     }
 
     private Behavior<Command> onAttach(Attach attach) {
-        sessions.computeIfAbsent(attach.relay(), r -> new HashMap<>()).put(attach.session(), attach.intents());
+        sessions.computeIfAbsent(attach.relay(), r -> new HashMap<>()).put(attach.session(), attach);
         getContext().cancelReceiveTimeout();
         return this;
     }
 
     private Behavior<Command> onDetach(Detach detach) {
-        Map<Long, Integer> onNode = sessions.get(detach.relay());
+        Map<Long, Attach> onNode = sessions.get(detach.relay());
         if (onNode != null && onNode.remove(detach.session()) != null && onNode.isEmpty()) {
             sessions.remove(detach.relay());
         }
@@ -80,13 +88,24 @@ public final class User extends AbstractBehavior<User.Command> {
         return this;
     }
 
+    /**
+     * A user-wide event goes to the user's sessions on shard 0 whose intents allow it. GUILD_CREATE (what the
+     * Derailed API sends a user who joined a guild) instead makes the sessions subscribe to that guild, which answers
+     * each with its own GUILD_CREATE.
+     */
     private Behavior<Command> onPublish(Publish publish) {
+        if (publish.event().equals("GUILD_CREATE")) {
+            long guildId = guildIdOf(publish.data());
+            int count = guildId == 0 ? 0 : join(guildId, null);
+            publish.replyTo().tell(new Delivered(count));
+            return this;
+        }
         int required = Intents.requiredForDirect(publish.event());
         int count = 0;
-        for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Integer>> node : sessions.entrySet()) {
-            long[] numbers = node.getValue().entrySet().stream()
-                    .filter(session -> Intents.allows(session.getValue(), required))
-                    .mapToLong(Map.Entry::getKey).toArray();
+        for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
+            long[] numbers = node.getValue().values().stream()
+                    .filter(session -> session.shardId() == 0 && Intents.allows(session.intents(), required))
+                    .mapToLong(Attach::session).toArray();
             if (numbers.length > 0) {
                 node.getKey().tell(new Relay.Deliver(numbers, publish.event(), publish.data()));
                 count += numbers.length;
@@ -94,6 +113,36 @@ public final class User extends AbstractBehavior<User.Command> {
         }
         publish.replyTo().tell(new Delivered(count));
         return this;
+    }
+
+    private Behavior<Command> onJoinedGuild(JoinedGuild joined) {
+        join(joined.guildId(), joined.member());
+        return this;
+    }
+
+    /** Tells the sessions whose shard owns the guild to subscribe to it; returns how many. */
+    private int join(long guildId, byte[] member) {
+        int count = 0;
+        for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
+            long[] numbers = node.getValue().values().stream()
+                    .filter(session -> (int) ((guildId >>> 22) % session.shardCount()) == session.shardId())
+                    .mapToLong(Attach::session).toArray();
+            if (numbers.length > 0) {
+                node.getKey().tell(new Relay.Join(numbers, guildId, member));
+                count += numbers.length;
+            }
+        }
+        return count;
+    }
+
+    private static long guildIdOf(byte[] data) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode id = one.derailed.gateway.protocol.Json.MAPPER.readTree(data)
+                    .path("id");
+            return id.isIntegralNumber() ? id.longValue() : Long.parseLong(id.asText());
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
 class GuildTest {
     private static final ActorTestKit KIT = ActorTestKit.create(ActorTests.config());
     private static Database database;
+    /** What the guild sent to users' entities, with the user it was for. */
+    private static final TestProbe<Addressed> USERS = KIT.createTestProbe();
+
+    record Addressed(long userId, one.derailed.gateway.core.user.User.Command command)
+            implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
     private static TestData data;
     private static Guild.Services services;
 
@@ -32,7 +37,8 @@ class GuildTest {
     static void open() {
         database = TestDatabases.h2();
         data = TestData.of(database);
-        services = new Guild.Services(database.store(), Executors.newFixedThreadPool(2), Duration.ofMinutes(1), 100);
+        services = new Guild.Services(database.store(), Executors.newFixedThreadPool(2),
+                (userId, command) -> USERS.getRef().tell(new Addressed(userId, command)), Duration.ofMinutes(1), 100);
     }
 
     @AfterAll
