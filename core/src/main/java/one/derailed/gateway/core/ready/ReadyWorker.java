@@ -69,8 +69,8 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Load.class, this::onLoad)
-                .onMessage(Authenticate.class, this::onAuthenticate)
+                .onMessage(Load.class, load -> answer(load.replyTo(), () -> build(load.token())))
+                .onMessage(Authenticate.class, check -> answer(check.replyTo(), () -> authenticate(check.token())))
                 .onMessage(LoadMember.class, load -> answer(load.replyTo(), () -> new MembersFound(
                         store.findMember(load.guildId(), load.userId()).map(List::of).orElse(List.of()))))
                 .onMessage(FindMembers.class, find -> answer(find.replyTo(), () -> new MembersFound(
@@ -79,18 +79,7 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
                 .build();
     }
 
-    private Behavior<Command> onLoad(Load load) {
-        Result result;
-        try {
-            result = build(load.token());
-        } catch (RuntimeException e) {
-            getContext().getLog().warn("ready could not read the store", e);
-            result = new Unavailable("the gateway could not read its database; try again");
-        }
-        load.replyTo().tell(result);
-        return this;
-    }
-
+    /** Runs one blocking read; a store failure answers Unavailable instead of failing the worker. */
     private Behavior<Command> answer(ActorRef<Result> replyTo, java.util.function.Supplier<Result> read) {
         Result result;
         try {
@@ -103,19 +92,11 @@ public final class ReadyWorker extends AbstractBehavior<ReadyWorker.Command> {
         return this;
     }
 
-    private Behavior<Command> onAuthenticate(Authenticate authenticate) {
-        Result result;
-        try {
-            result = switch (store.authenticate(authenticate.token())) {
-                case Authentication.Authenticated ok -> new Authenticated(ok.user().id());
-                case Authentication.Rejected rejected -> new Rejected(rejected.reason());
-            };
-        } catch (RuntimeException e) {
-            getContext().getLog().warn("ready could not read the store", e);
-            result = new Unavailable("the gateway could not read its database; try again");
-        }
-        authenticate.replyTo().tell(result);
-        return this;
+    private Result authenticate(String token) {
+        return switch (store.authenticate(token)) {
+            case Authentication.Authenticated ok -> new Authenticated(ok.user().id());
+            case Authentication.Rejected rejected -> new Rejected(rejected.reason());
+        };
     }
 
     private Result build(String token) {
