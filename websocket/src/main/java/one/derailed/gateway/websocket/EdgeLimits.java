@@ -5,10 +5,11 @@ import one.derailed.gateway.core.config.GatewaySettings;
 
 /** EdgeLimits are the per-socket limits the WebSocket edge enforces, named in derailed.websocket. */
 record EdgeLimits(Duration heartbeatInterval, Duration heartbeatTimeout, int maxPayloadBytes, int maxFrameBytes,
-                  int outboundHighWaterBytes) {
+                  int outboundHighWaterBytes, int rateLimitFrames, Duration rateLimitWindow) {
 
     static EdgeLimits of(GatewaySettings.WebSocket settings) {
         return new EdgeLimits(settings.heartbeatInterval(), settings.heartbeatTimeout(), settings.maxPayloadBytes(),
-                settings.maxFrameBytes(), settings.outboundHighWaterBytes());
+                settings.maxFrameBytes(), settings.outboundHighWaterBytes(), settings.rateLimitFrames(),
+                settings.rateLimitWindow());
     }
 }

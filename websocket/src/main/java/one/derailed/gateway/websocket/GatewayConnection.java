@@ -37,6 +37,8 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private final ChannelGroup sockets;
     private ChannelConnection connection;
     private long lastHeartbeatNanos;
+    private long windowStartNanos;
+    private int framesInWindow;
     private int clientCloseCode;
     private ScheduledFuture<?> heartbeatCheck;
 
@@ -74,6 +76,11 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (connection == null || connection.closing()) {
+            return;
+        }
+        if (!(frame instanceof CloseWebSocketFrame) && overRateLimit()) {
+            connection.close(CloseCode.RATE_LIMITED, "more than " + limits.rateLimitFrames() + " frames in "
+                    + limits.rateLimitWindow().toSeconds() + " s");
             return;
         }
         switch (frame) {
@@ -129,6 +136,19 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 }
             }
         }
+    }
+
+    /**
+     * Counts client frames in fixed windows starting at the first frame of each: at most {@code rateLimitFrames}
+     * per window. Two counters per socket, no per-frame allocation.
+     */
+    private boolean overRateLimit() {
+        long now = System.nanoTime();
+        if (framesInWindow == 0 || now - windowStartNanos >= limits.rateLimitWindow().toNanos()) {
+            windowStartNanos = now;
+            framesInWindow = 0;
+        }
+        return ++framesInWindow > limits.rateLimitFrames();
     }
 
     private void onClientClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
+import one.derailed.gateway.core.user.User;
 import one.derailed.gateway.store.DatabaseSettings;
 
 /**
@@ -24,7 +25,7 @@ public record GatewaySettings(
     /** The WebSocket edge: where it listens, what clients are told, and its limits. */
     public record WebSocket(String host, int port, String publicUrl, Duration heartbeatInterval,
                             Duration heartbeatTimeout, int maxPayloadBytes, int maxFrameBytes,
-                            int outboundHighWaterBytes) {}
+                            int outboundHighWaterBytes, int rateLimitFrames, Duration rateLimitWindow) {}
 
     /** The gRPC ingress. */
     public record Grpc(String host, int port, int maxInflightCalls) {}
@@ -34,7 +35,7 @@ public record GatewaySettings(
      * its socket, and the bounds of its replay buffer.
      */
     public record Sessions(Duration readyTimeout, int privilegedIntentsForBots, Duration resumeTimeout,
-                           int replayMaxEvents, long replayMaxBytes) {}
+                           int replayMaxEvents, long replayMaxBytes, User.StartLimits startLimits) {}
 
     /** Guild entities: how long an idle guild with no subscribers lives, and the stash bound while loading. */
     public record Guilds(Duration idleTimeout, int stashCapacity) {}
@@ -54,14 +55,19 @@ public record GatewaySettings(
                 new WebSocket(ws.getString("host"), ws.getInt("port"), ws.getString("public-url"),
                         ws.getDuration("heartbeat-interval"), ws.getDuration("heartbeat-timeout"),
                         ws.getInt("max-payload-bytes"), ws.getInt("max-frame-bytes"),
-                        (int) ws.getBytes("outbound-high-water").longValue()),
+                        (int) ws.getBytes("outbound-high-water").longValue(), ws.getInt("rate-limit.frames"),
+                        ws.getDuration("rate-limit.window")),
                 new Grpc(grpc.getString("host"), grpc.getInt("port"), grpc.getInt("max-inflight-calls")),
                 new DatabaseSettings(db.getString("url"), db.getString("user"), db.getString("password"),
                         db.getInt("max-pool-size"), db.getBoolean("migrate")),
                 new Sessions(c.getDuration("sessions.ready-timeout"),
                         intents(c.getStringList("sessions.privileged-intents-for-bots")),
                         c.getDuration("sessions.resume-timeout"), c.getInt("sessions.replay-buffer.max-events"),
-                        c.getBytes("sessions.replay-buffer.max-bytes")),
+                        c.getBytes("sessions.replay-buffer.max-bytes"),
+                        new User.StartLimits(c.getInt("sessions.session-start-limit.total"),
+                                c.getDuration("sessions.session-start-limit.window"),
+                                c.getInt("sessions.identify.max-concurrency"),
+                                c.getDuration("sessions.identify.interval"))),
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
                 new Ready(c.getInt("ready.workers")),

@@ -78,7 +78,7 @@ public final class GatewayNode implements AutoCloseable {
         sharding.init(Entity.of(Guild.TYPE_KEY, entity ->
                 Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices)));
         sharding.init(Entity.of(User.TYPE_KEY, entity ->
-                User.create(entity.getShard(), settings.guilds().idleTimeout())));
+                User.create(entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits())));
 
         ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
         Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
@@ -118,6 +118,12 @@ public final class GatewayNode implements AutoCloseable {
 
     public SessionLauncher sessions() {
         return sessions;
+    }
+
+    /** The user's session start budget, counted by their User entity wherever it lives. */
+    public java.util.concurrent.CompletionStage<User.StartLimit> sessionStartLimit(long userId) {
+        return ClusterSharding.get(system).entityRefFor(User.TYPE_KEY, Long.toString(userId))
+                .ask(User.GetStartLimit::new, settings.ingress().askTimeout());
     }
 
     public EventIngress ingress() {

@@ -90,6 +90,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
                                    Guild.Presences presences, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
+    private record StartDecided(ReadyWorker.Loaded loaded, User.StartAnswer answer, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {}
+
     private enum ResumeWindowOver implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
     /** What a session needs from its node. */
@@ -145,6 +148,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
                 .onMessage(GuildAvailable.class, this::onGuildAvailable)
                 .onMessage(GuildGone.class, this::onGuildGone)
                 .onMessage(JoinGuild.class, this::onJoinGuild)
+                .onMessage(StartDecided.class, this::onStartDecided)
                 .onMessage(MemberLoaded.class, this::onMemberLoaded)
                 .onMessage(MembersLoaded.class, this::onMembersLoaded)
                 .onMessage(PresencesLoaded.class, this::onPresencesLoaded)
@@ -182,8 +186,44 @@ public final class Session extends AbstractBehavior<Session.Command> {
         if (refused != 0) {
             return closeWith(CloseCode.DISALLOWED_INTENTS, "privileged intents not granted to this bot: " + refused);
         }
-        user = loadedUser;
         intents = asked;
+        getContext().ask(User.StartAnswer.class,
+                services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(loadedUser.id())),
+                services.readyTimeout(),
+                replyTo -> new User.StartSession(loadedUser.bot(), identify.shard() == null ? 0 : identify.shard().id(),
+                        replyTo),
+                (answer, failure) -> new StartDecided(loaded, answer, failure));
+        return this;
+    }
+
+    /**
+     * The user's entity counts session starts across all their connections: too fast for a bot's max_concurrency
+     * answers op 9 (the socket stays, free to identify again later); past the daily limit closes with 4008.
+     */
+    private Behavior<Command> onStartDecided(StartDecided decided) {
+        if (decided.failure() != null) {
+            return closeWith(CloseCode.UNKNOWN_ERROR, "the gateway could not start your session in time; try again");
+        }
+        long retryAfter = decided.answer().retryAfterMillis();
+        switch (decided.answer().outcome()) {
+            case TOO_FAST -> {
+                connection.send(ServerFrames.invalidSession(false));
+                connection.attach(null);
+                return Behaviors.stopped();
+            }
+            case LIMIT_REACHED -> {
+                return closeWith(CloseCode.RATE_LIMITED, "session start limit reached; it resets in "
+                        + (retryAfter + 999) / 1000 + " s");
+            }
+            case STARTED -> {
+                return ready(decided.loaded());
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> ready(ReadyWorker.Loaded loaded) {
+        user = loaded.user();
         ClientPayload.PresenceUpdate asSent = identify.presence();
         presence = new Presence(asSent != null ? asSent.status() : loaded.status(),
                 asSent != null ? asSent.activitiesJson() : "[]",

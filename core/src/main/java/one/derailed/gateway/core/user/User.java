@@ -43,20 +43,45 @@ public final class User extends AbstractBehavior<User.Command> {
     /** The answer to a Publish: how many sessions it went to. */
     public record Delivered(int sessions) implements CborSerializable {}
 
+    /** A session of this user wants to start (IDENTIFY passed the token check); bots are held to max_concurrency. */
+    public record StartSession(boolean bot, int shardId, ActorRef<StartAnswer> replyTo) implements Command {}
+
+    /** Whether the session may start; {@code retryAfterMillis} tells a refused one when to try again. */
+    public record StartAnswer(StartOutcome outcome, long retryAfterMillis) implements CborSerializable {}
+
+    public enum StartOutcome { STARTED, TOO_FAST, LIMIT_REACHED }
+
+    /** The user's session start budget, as GET /api/v10/gateway/bot reports it. */
+    public record GetStartLimit(ActorRef<StartLimit> replyTo) implements Command {}
+
+    public record StartLimit(int total, int remaining, long resetAfterMillis, int maxConcurrency)
+            implements CborSerializable {}
+
+    /** The limits on starting sessions (REFERENCE.md §1: 1000 per 24 h, max_concurrency per 5 s). */
+    public record StartLimits(int total, Duration window, int maxConcurrency, Duration identifyInterval) {}
+
     private enum IdleTimeout implements Command { INSTANCE }
 
-    public static Behavior<Command> create(ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout) {
-        return Behaviors.setup(context -> new User(context, shard, idleTimeout));
+    public static Behavior<Command> create(ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout,
+                                           StartLimits limits) {
+        return Behaviors.setup(context -> new User(context, shard, idleTimeout, limits));
     }
 
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Duration idleTimeout;
+    private final StartLimits limits;
+    /** When each session of the current window started, oldest first (at most limits.total entries). */
+    private final java.util.ArrayDeque<Long> starts = new java.util.ArrayDeque<>();
+    /** When each identify bucket (shard_id % max_concurrency) last started a session. */
+    private final Map<Integer, Long> lastStartByBucket = new HashMap<>();
     private final Map<ActorRef<Relay.Command>, Map<Long, Attach>> sessions = new HashMap<>();
 
-    private User(ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout) {
+    private User(ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout,
+                 StartLimits limits) {
         super(context);
         this.shard = shard;
         this.idleTimeout = idleTimeout;
+        this.limits = limits;
         context.setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
     }
 
@@ -67,6 +92,8 @@ public final class User extends AbstractBehavior<User.Command> {
                 .onMessage(Detach.class, this::onDetach)
                 .onMessage(Publish.class, this::onPublish)
                 .onMessage(JoinedGuild.class, this::onJoinedGuild)
+                .onMessage(StartSession.class, this::onStartSession)
+                .onMessage(GetStartLimit.class, this::onGetStartLimit)
                 .onMessage(IdleTimeout.class, this::onIdleTimeout)
                 .build();
     }
@@ -145,8 +172,53 @@ public final class User extends AbstractBehavior<User.Command> {
         }
     }
 
+    /**
+     * Counts session starts per user across every connection and node: at most {@code total} per {@code window},
+     * and for bots one per {@code identifyInterval} in each bucket {@code shard_id % max_concurrency}.
+     */
+    private Behavior<Command> onStartSession(StartSession start) {
+        long now = System.currentTimeMillis();
+        forgetExpiredStarts(now);
+        if (starts.size() >= limits.total()) {
+            start.replyTo().tell(new StartAnswer(StartOutcome.LIMIT_REACHED,
+                    starts.peekFirst() + limits.window().toMillis() - now));
+            return this;
+        }
+        if (start.bot()) {
+            int bucket = Math.floorMod(start.shardId(), limits.maxConcurrency());
+            Long last = lastStartByBucket.get(bucket);
+            long interval = limits.identifyInterval().toMillis();
+            if (last != null && now - last < interval) {
+                start.replyTo().tell(new StartAnswer(StartOutcome.TOO_FAST, last + interval - now));
+                return this;
+            }
+            lastStartByBucket.put(bucket, now);
+        }
+        starts.addLast(now);
+        start.replyTo().tell(new StartAnswer(StartOutcome.STARTED, 0));
+        return this;
+    }
+
+    private Behavior<Command> onGetStartLimit(GetStartLimit get) {
+        long now = System.currentTimeMillis();
+        forgetExpiredStarts(now);
+        long resetAfter = starts.isEmpty() ? limits.window().toMillis()
+                : starts.peekFirst() + limits.window().toMillis() - now;
+        get.replyTo().tell(new StartLimit(limits.total(), limits.total() - starts.size(), resetAfter,
+                limits.maxConcurrency()));
+        return this;
+    }
+
+    private void forgetExpiredStarts(long now) {
+        while (!starts.isEmpty() && starts.peekFirst() + limits.window().toMillis() <= now) {
+            starts.removeFirst();
+        }
+    }
+
+    /** A user with sessions, or with starts still counting against the window, stays; the counters must not reset. */
     private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {
-        if (sessions.isEmpty()) {
+        forgetExpiredStarts(System.currentTimeMillis());
+        if (sessions.isEmpty() && starts.isEmpty()) {
             shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         }
         return this;
