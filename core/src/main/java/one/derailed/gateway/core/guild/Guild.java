@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import one.derailed.gateway.core.CborSerializable;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
+import org.apache.pekko.actor.typed.PostStop;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.core.user.User;
@@ -69,7 +71,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
 
     /** What a guild needs from its node; {@code users} reaches a user's entity wherever it lives. */
     public record Services(GatewayStore store, Executor storeExecutor, Users users, Duration idleTimeout,
-                           int stashCapacity) {}
+                           int stashCapacity, GatewayMetrics metrics) {}
 
     /** Users finds a user's entity: through Cluster Sharding in a node, directly in tests. */
     @FunctionalInterface
@@ -99,6 +101,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         this.services = services;
         this.stash = stash;
         this.state = new GuildState(guildId);
+        services.metrics().guildStarted();
         context.setReceiveTimeout(services.idleTimeout(), IdleTimeout.INSTANCE);
     }
 
@@ -113,6 +116,10 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
                 .onMessage(GetPresences.class, this::onGetPresences)
                 .onMessage(SnapshotLoaded.class, this::onSnapshotLoaded)
                 .onMessage(IdleTimeout.class, this::onIdleTimeout)
+                .onSignal(PostStop.class, stop -> {
+                    services.metrics().guildStopped();
+                    return this;
+                })
                 .build();
     }
 
@@ -343,8 +350,10 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     private void fanOutMessage(String event, byte[] data) {
         MessageContent message = MessageContent.of(data);
         byte[] stripped = null;
-        for (Map.Entry<ActorRef<Relay.Command>, GuildState.ContentSplit> node
-                : state.targetsByContent(Intents.requiredFor(event), message::seenInFullBy).entrySet()) {
+        Map<ActorRef<Relay.Command>, GuildState.ContentSplit> targets =
+                state.targetsByContent(Intents.requiredFor(event), message::seenInFullBy);
+        services.metrics().guildFanOut(targets.size());
+        for (Map.Entry<ActorRef<Relay.Command>, GuildState.ContentSplit> node : targets.entrySet()) {
             GuildState.ContentSplit split = node.getValue();
             if (split.full().length > 0) {
                 node.getKey().tell(new Relay.Deliver(split.full(), event, data));
@@ -362,9 +371,12 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         }
     }
 
+    /** Sends the event to each node with recipients: one message per node, whatever its number of sessions. */
     private void fanOut(String event, byte[] data, int requiredIntent, long excludedUser) {
-        for (Map.Entry<ActorRef<Relay.Command>, long[]> node : state.targets(requiredIntent, excludedUser).entrySet()) {
+        Map<ActorRef<Relay.Command>, long[]> targets = state.targets(requiredIntent, excludedUser);
+        for (Map.Entry<ActorRef<Relay.Command>, long[]> node : targets.entrySet()) {
             node.getKey().tell(new Relay.Deliver(node.getValue(), event, data));
         }
+        services.metrics().guildFanOut(targets.size());
     }
 }

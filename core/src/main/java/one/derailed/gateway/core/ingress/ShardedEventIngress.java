@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import one.derailed.gateway.core.guild.Guild;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.user.User;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -15,10 +16,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class ShardedEventIngress implements EventIngress {
     private final ClusterSharding sharding;
     private final Duration askTimeout;
+    private final GatewayMetrics metrics;
 
-    public ShardedEventIngress(ClusterSharding sharding, Duration askTimeout) {
+    public ShardedEventIngress(ClusterSharding sharding, Duration askTimeout, GatewayMetrics metrics) {
         this.sharding = sharding;
         this.askTimeout = askTimeout;
+        this.metrics = metrics;
     }
 
     @Override
@@ -29,6 +32,7 @@ public final class ShardedEventIngress implements EventIngress {
                     if (!ack.accepted()) {
                         throw new CompletionException(new RejectedExecutionException(ack.reason()));
                     }
+                    metrics.publishedToGuild();
                     return null;
                 });
     }
@@ -37,7 +41,10 @@ public final class ShardedEventIngress implements EventIngress {
     public CompletionStage<Void> publishToUser(long userId, String event, byte[] data) {
         return sharding.entityRefFor(User.TYPE_KEY, Long.toString(userId))
                 .<User.Delivered>ask(replyTo -> new User.Publish(event, data, replyTo), askTimeout)
-                .thenApply(delivered -> null);
+                .thenApply(delivered -> {
+                    metrics.publishedToUser();
+                    return null;
+                });
     }
 
     @Override

@@ -8,6 +8,7 @@ import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.guild.Guild;
 import one.derailed.gateway.core.ingress.EventIngress;
 import one.derailed.gateway.core.ingress.ShardedEventIngress;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.ready.ReadyWorker;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.core.session.Session;
@@ -39,9 +40,11 @@ public final class GatewayNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final SessionLauncher sessions;
     private final EventIngress ingress;
+    private final GatewayMetrics metrics;
 
     private GatewayNode(GatewaySettings settings, Database database, ActorSystem<Void> system,
-                        SessionLauncher sessions, EventIngress ingress) {
+                        SessionLauncher sessions, EventIngress ingress, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.database = database;
         this.system = system;
@@ -68,25 +71,29 @@ public final class GatewayNode implements AutoCloseable {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
         SessionDirectory directory = new SessionDirectory();
-        ActorRef<Relay.Command> relay = system.systemActorOf(Relay.create(directory), "relay", Props.empty());
+        GatewayMetrics metrics = new GatewayMetrics();
+        metrics.gauge("derailed.sessions", "sessions on this node, connected or awaiting RESUME", directory,
+                SessionDirectory::size);
+        ActorRef<Relay.Command> relay = system.systemActorOf(Relay.create(directory, metrics), "relay",
+                Props.empty());
         Executor storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER));
 
         ClusterSharding sharding = ClusterSharding.get(system);
         Guild.Services guildServices = new Guild.Services(database.store(), storeExecutor,
                 (userId, command) -> sharding.entityRefFor(User.TYPE_KEY, Long.toString(userId)).tell(command),
-                settings.guilds().idleTimeout(), settings.guilds().stashCapacity());
+                settings.guilds().idleTimeout(), settings.guilds().stashCapacity(), metrics);
         sharding.init(Entity.of(Guild.TYPE_KEY, entity ->
                 Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices)));
         sharding.init(Entity.of(User.TYPE_KEY, entity ->
-                User.create(entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits())));
+                User.create(entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits(), metrics)));
 
         ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
         Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
                 settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
                 settings.webSocket().publicUrl(), settings.sessions().resumeTimeout(),
-                settings.sessions().replayMaxEvents(), settings.sessions().replayMaxBytes());
+                settings.sessions().replayMaxEvents(), settings.sessions().replayMaxBytes(), metrics);
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices),
-                new ShardedEventIngress(sharding, settings.ingress().askTimeout()));
+                new ShardedEventIngress(sharding, settings.ingress().askTimeout(), metrics), metrics);
     }
 
     /**
@@ -126,6 +133,10 @@ public final class GatewayNode implements AutoCloseable {
                 .ask(User.GetStartLimit::new, settings.ingress().askTimeout());
     }
 
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
     public EventIngress ingress() {
         return ingress;
     }
@@ -148,6 +159,7 @@ public final class GatewayNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             database.close();
+            metrics.close();
         }
     }
 

@@ -1,6 +1,7 @@
 package one.derailed.gateway.core.relay;
 
 import one.derailed.gateway.core.CborSerializable;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.session.Session;
 import one.derailed.gateway.core.session.SessionDirectory;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,16 +33,18 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     /** The session no longer receives this guild's events; {@code unavailable} false means it left the guild. */
     public record Unsubscribed(long[] sessions, long guildId, boolean unavailable) implements Command {}
 
-    public static Behavior<Command> create(SessionDirectory directory) {
-        return Behaviors.setup(context -> new Relay(context, directory));
+    public static Behavior<Command> create(SessionDirectory directory, GatewayMetrics metrics) {
+        return Behaviors.setup(context -> new Relay(context, directory, metrics));
     }
 
     private final SessionDirectory directory;
+    private final GatewayMetrics metrics;
     private long departed;
 
-    private Relay(ActorContext<Command> context, SessionDirectory directory) {
+    private Relay(ActorContext<Command> context, SessionDirectory directory, GatewayMetrics metrics) {
         super(context);
         this.directory = directory;
+        this.metrics = metrics;
     }
 
     @Override
@@ -59,6 +62,7 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
         for (long number : deliver.sessions()) {
             tell(number, dispatch);
         }
+        metrics.delivered(deliver.sessions().length);
         return this;
     }
 

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import one.derailed.gateway.core.guild.Guild;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.json.DiscordObjects;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.ready.ReadyWorker;
@@ -99,7 +100,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     public record Services(SessionDirectory directory, ActorRef<ReadyWorker.Command> ready, ClusterSharding sharding,
                            ActorRef<Relay.Command> relay, Duration readyTimeout, int privilegedIntentsForBots,
                            String resumeGatewayUrl, Duration resumeTimeout, int replayMaxEvents,
-                           long replayMaxBytes) {}
+                           long replayMaxBytes, GatewayMetrics metrics) {}
 
     public static Behavior<Command> create(Services services, SessionDirectory.SessionIdentity identity,
                                            Connection connection, ClientPayload.Identify identify) {
@@ -208,6 +209,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         switch (decided.answer().outcome()) {
             case TOO_FAST -> {
                 connection.send(ServerFrames.invalidSession(false));
+                services.metrics().invalidSession();
                 connection.attach(null);
                 return Behaviors.stopped();
             }
@@ -412,6 +414,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private Behavior<Command> onResume(Resume request) {
         if (user == null) {
             request.connection().send(ServerFrames.invalidSession(false));
+            services.metrics().invalidSession();
             return this;
         }
         getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
@@ -432,6 +435,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         List<ReplayBuffer.Entry> missed = owner ? replay.after(checked.request().resume().seq(), seq) : null;
         if (missed == null) {
             candidate.send(ServerFrames.invalidSession(false));
+            services.metrics().invalidSession();
             return this;
         }
         if (connection != null) {
@@ -444,6 +448,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
             connection.send(ServerFrames.dispatch(entry.seq(), entry.event(), entry.data()));
         }
         dispatch("RESUMED", RESUMED_DATA);
+        services.metrics().resumed();
         return this;
     }
 
@@ -460,6 +465,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private Behavior<Command> onStop() {
         services.directory().remove(identity);
+        services.metrics().replayBuffer(-replay.bytes(), -replay.events());
         if (user != null) {
             for (long guildId : guilds) {
                 services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
@@ -485,7 +491,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private void dispatch(String event, byte[] data) {
         seq++;
+        long bytesBefore = replay.bytes();
+        int eventsBefore = replay.events();
         int evicted = replay.add(seq, event, data);
+        services.metrics().replayBuffer(replay.bytes() - bytesBefore, replay.events() - eventsBefore);
         if (connection != null) {
             connection.send(ServerFrames.dispatch(seq, event, data));
         } else if (evicted > 0 && !overflowedWhileAway) {

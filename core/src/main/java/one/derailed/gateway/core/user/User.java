@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import one.derailed.gateway.core.CborSerializable;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -63,8 +64,11 @@ public final class User extends AbstractBehavior<User.Command> {
     private enum IdleTimeout implements Command { INSTANCE }
 
     public static Behavior<Command> create(ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout,
-                                           StartLimits limits) {
-        return Behaviors.setup(context -> new User(context, shard, idleTimeout, limits));
+                                           StartLimits limits, GatewayMetrics metrics) {
+        return Behaviors.setup(context -> {
+            metrics.userStarted();
+            return new User(context, shard, idleTimeout, limits, metrics);
+        });
     }
 
     private final ActorRef<ClusterSharding.ShardCommand> shard;
@@ -76,9 +80,12 @@ public final class User extends AbstractBehavior<User.Command> {
     private final Map<Integer, Long> lastStartByBucket = new HashMap<>();
     private final Map<ActorRef<Relay.Command>, Map<Long, Attach>> sessions = new HashMap<>();
 
+    private final GatewayMetrics metrics;
+
     private User(ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout,
-                 StartLimits limits) {
+                 StartLimits limits, GatewayMetrics metrics) {
         super(context);
+        this.metrics = metrics;
         this.shard = shard;
         this.idleTimeout = idleTimeout;
         this.limits = limits;
@@ -95,6 +102,10 @@ public final class User extends AbstractBehavior<User.Command> {
                 .onMessage(StartSession.class, this::onStartSession)
                 .onMessage(GetStartLimit.class, this::onGetStartLimit)
                 .onMessage(IdleTimeout.class, this::onIdleTimeout)
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+                    metrics.userStopped();
+                    return this;
+                })
                 .build();
     }
 

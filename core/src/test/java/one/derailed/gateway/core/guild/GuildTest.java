@@ -38,7 +38,8 @@ class GuildTest {
         database = TestDatabases.h2();
         data = TestData.of(database);
         services = new Guild.Services(database.store(), Executors.newFixedThreadPool(2),
-                (userId, command) -> USERS.getRef().tell(new Addressed(userId, command)), Duration.ofMinutes(1), 100);
+                (userId, command) -> USERS.getRef().tell(new Addressed(userId, command)), Duration.ofMinutes(1), 100,
+                new one.derailed.gateway.core.metrics.GatewayMetrics());
     }
 
     @AfterAll
