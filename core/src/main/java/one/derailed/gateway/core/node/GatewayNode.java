@@ -2,6 +2,9 @@ package one.derailed.gateway.core.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.config.GatewaySettings;
@@ -35,6 +38,8 @@ import org.apache.pekko.cluster.typed.Join;
  * cluster of its own.
  */
 public final class GatewayNode implements AutoCloseable {
+    /** The actor system's name: every node of one gateway cluster uses it. */
+    public static final String SYSTEM_NAME = "derailed";
     private final GatewaySettings settings;
     private final Database database;
     private final ActorSystem<Void> system;
@@ -54,18 +59,32 @@ public final class GatewayNode implements AutoCloseable {
 
     /** The configuration a node runs with: {@code overrides}, then application.conf, then derailed.conf. */
     public static Config loadConfig(Config overrides) {
-        return overrides
+        Config config = overrides
                 .withFallback(ConfigFactory.systemProperties())
                 .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
                 .withFallback(ConfigFactory.parseResourcesAnySyntax("derailed"))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
+        List<String> seeds = seedNodes(config.getString("derailed.cluster.seed-nodes"));
+        return seeds.isEmpty() ? config
+                : config.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    }
+
+    /** {@code host:port,host:port} as Pekko addresses of the gateway's actor system. */
+    static List<String> seedNodes(String hostPorts) {
+        List<String> addresses = new ArrayList<>();
+        for (String hostPort : hostPorts.split(",")) {
+            if (!hostPort.isBlank()) {
+                addresses.add("pekko://" + SYSTEM_NAME + "@" + hostPort.trim());
+            }
+        }
+        return addresses;
     }
 
     /** Starts a node on an opened database. The node closes the database when it closes. */
     public static GatewayNode start(Config config, Database database) {
         GatewaySettings settings = GatewaySettings.from(config);
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "derailed", config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
         Cluster cluster = Cluster.get(system);
         if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -82,10 +101,13 @@ public final class GatewayNode implements AutoCloseable {
         Guild.Services guildServices = new Guild.Services(database.store(), storeExecutor,
                 (userId, command) -> sharding.entityRefFor(User.TYPE_KEY, Long.toString(userId)).tell(command),
                 settings.guilds().idleTimeout(), settings.guilds().stashCapacity(), metrics);
+        // Entities live on nodes with their role; elsewhere init starts a proxy that finds them.
         sharding.init(Entity.of(Guild.TYPE_KEY, entity ->
-                Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices)));
+                Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices))
+                .withRole("guilds"));
         sharding.init(Entity.of(User.TYPE_KEY, entity ->
-                User.create(entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits(), metrics)));
+                User.create(entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits(), metrics))
+                .withRole("users"));
 
         ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
         Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
