@@ -3,9 +3,9 @@ package one.derailed.gateway.app;
 import com.typesafe.config.Config;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.node.GatewayNode;
-import one.derailed.gateway.grpc.GrpcSettings;
 import one.derailed.gateway.grpc.IngressServer;
 import one.derailed.gateway.store.Database;
+import one.derailed.gateway.websocket.BotAccounts;
 import one.derailed.gateway.websocket.GatewayServer;
 
 /**
@@ -34,9 +34,10 @@ public final class Gateway implements AutoCloseable {
         GatewaySettings settings = node.settings();
         GatewayServer webSocket = null;
         try {
-            webSocket = GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp);
-            IngressServer grpc = IngressServer.start(new GrpcSettings(settings.grpc().host(), settings.grpc().port(),
-                    settings.grpc().maxInflightCalls()), node.ingress());
+            webSocket = GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp,
+                    BotAccounts.of(database.store()), node.metrics());
+            IngressServer grpc = IngressServer.start(IngressSettings.server(config, settings.grpc()), node.ingress(),
+                    node.metrics());
             return new Gateway(node, webSocket, grpc);
         } catch (Exception | Error e) {
             if (webSocket != null) {

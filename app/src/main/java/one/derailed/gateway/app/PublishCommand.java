@@ -29,15 +29,19 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GatewaySettings.Grpc grpc = GatewaySettings.from(
-                GatewayNode.loadConfig(com.typesafe.config.ConfigFactory.empty())).grpc();
-        try (IngressClient client = new IngressClient(grpc.host(), grpc.port())) {
+        com.typesafe.config.Config config = GatewayNode.loadConfig(com.typesafe.config.ConfigFactory.empty());
+        GatewaySettings.Grpc grpc = GatewaySettings.from(config).grpc();
+        // The gateway's DERAILED_GRPC_TOKEN, and TLS trusting its own certificate when it serves one.
+        try (IngressClient client = IngressSettings.client(config, grpc)) {
             String reply = target == Target.guild ? client.publishToGuild(id, event, data)
                     : client.publishToUser(id, event, data);
             System.out.println(reply);
             return 0;
         } catch (StatusRuntimeException e) {
             System.err.println("publish failed: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            return 1;
+        } catch (java.io.IOException e) {
+            System.err.println("publish failed: cannot read the gateway's TLS certificate: " + e.getMessage());
             return 1;
         }
     }

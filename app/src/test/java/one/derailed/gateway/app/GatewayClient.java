@@ -113,6 +113,15 @@ final class GatewayClient implements AutoCloseable {
         }
     }
 
+    /** The next frame within {@code timeout}, or null. */
+    JsonNode poll(Duration timeout) {
+        try {
+            return frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Every frame already received, without waiting. */
     java.util.List<JsonNode> drainReceived() {
         java.util.List<JsonNode> received = new java.util.ArrayList<>();
@@ -156,7 +165,9 @@ final class GatewayClient implements AutoCloseable {
     }
 
     synchronized void closeWith(int code) {
-        socket.sendClose(code, "bye").join();
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(code, "bye").exceptionally(alreadyGone -> null).join();
+        }
     }
 
     /** Drops the TCP connection without a close frame. */

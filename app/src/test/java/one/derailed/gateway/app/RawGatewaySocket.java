@@ -19,8 +19,21 @@ final class RawGatewaySocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private String handshakeResponse;
+
+    /** One frame as received: its opcode, whether it ends a message, and its payload. */
+    record Frame(int opcode, boolean fin, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
 
     RawGatewaySocket(int port) throws IOException {
+        this(port, "");
+    }
+
+    /** Connects with extra handshake header lines (each ending in \r\n), e.g. an extension offer. */
+    RawGatewaySocket(int port, String extraHeaders) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setReceiveBufferSize(64 * 1024);
         in = new DataInputStream(socket.getInputStream());
@@ -29,16 +42,58 @@ final class RawGatewaySocket implements AutoCloseable {
         RANDOM.nextBytes(key);
         out.write(("GET /?v=10&encoding=json HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + Base64.getEncoder().encodeToString(key) + "\r\n" + extraHeaders + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
+        StringBuilder response = new StringBuilder();
         int matched = 0;
         while (matched < 4) {
             int b = in.read();
             if (b < 0) {
                 throw new IOException("connection closed during the handshake");
             }
+            response.append((char) b);
             matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
         }
+        handshakeResponse = response.toString();
+    }
+
+    String handshakeResponse() {
+        return handshakeResponse;
+    }
+
+    /** Reads the next frame as it is, whatever its opcode. */
+    Frame readFrame() throws IOException {
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new Frame(first & 0x0f, (first & 0x80) != 0, payload);
+    }
+
+    /** Sends one masked frame: {@code opcode} 1 text, 0 continuation, 9 ping, 8 close; {@code fin} ends a message. */
+    void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        out.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            out.write(0x80 | payload.length);
+        } else {
+            out.write(0x80 | 126);
+            out.write(payload.length >>> 8);
+            out.write(payload.length & 0xff);
+        }
+        out.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            out.write(payload[i] ^ mask[i & 3]);
+        }
+        out.flush();
     }
 
     /** Reads the next text message (the gateway sends unfragmented, unmasked frames). */
@@ -61,22 +116,7 @@ final class RawGatewaySocket implements AutoCloseable {
 
     /** Sends one masked text message, as a client must. */
     void send(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        out.write(0x81);
-        if (payload.length < 126) {
-            out.write(0x80 | payload.length);
-        } else {
-            out.write(0x80 | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length & 0xff);
-        }
-        out.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i & 3]);
-        }
-        out.flush();
+        sendFrame(1, true, text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -21,6 +21,7 @@ class ResumeTest {
     void start() throws Exception {
         gw = TestGateway.start(TestDatabases.h2(), Map.of(
                 "derailed.sessions.resume-timeout", "3s",
+                "derailed.websocket.rate-limit.frames", 100_000,
                 "derailed.websocket.heartbeat-interval", "300ms",
                 "derailed.websocket.heartbeat-timeout", "1500ms",
                 "derailed.sessions.replay-buffer.max-events", 50));

@@ -1,9 +1,14 @@
 package one.derailed.gateway.grpc;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.ingress.EventIngress.GuildInfo;
@@ -16,8 +21,9 @@ import one.derailed.grpc.UPubl;
 import one.derailed.grpc.UserGrpc;
 
 /**
- * IngressClient publishes to a gateway's gRPC ingress over plaintext, one blocking call at a time, each with a
- * deadline ({@link #DEFAULT_DEADLINE} unless told otherwise). Failures come out as
+ * IngressClient publishes to a gateway's gRPC ingress (plaintext unless given TLS credentials, with the gateway's
+ * bearer token when it has one), one blocking call at a time, each with a deadline ({@link #DEFAULT_DEADLINE} unless
+ * told otherwise). Failures come out as
  * {@link io.grpc.StatusRuntimeException} carrying the server's status.
  */
 public final class IngressClient implements AutoCloseable {
@@ -42,10 +48,19 @@ public final class IngressClient implements AutoCloseable {
     }
 
     public IngressClient(String host, int port, String bearerTokenOrNull, Duration deadline) {
+        this(host, port, bearerTokenOrNull, deadline, InsecureChannelCredentials.create());
+    }
+
+    /**
+     * With {@code credentials}: {@link InsecureChannelCredentials} for plaintext, {@link #tlsTrusting(Path)} for a
+     * gateway with its own certificate, or {@code TlsChannelCredentials.create()} for one the system trusts.
+     */
+    public IngressClient(String host, int port, String bearerTokenOrNull, Duration deadline,
+                         ChannelCredentials credentials) {
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("deadline must be positive, got " + deadline);
         }
-        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port).usePlaintext();
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port, credentials);
         if (bearerTokenOrNull != null) {
             Metadata headers = new Metadata();
             headers.put(AUTHORIZATION, "Bearer " + bearerTokenOrNull);
@@ -55,6 +70,11 @@ public final class IngressClient implements AutoCloseable {
         this.guild = GuildGrpc.newBlockingStub(channel);
         this.user = UserGrpc.newBlockingStub(channel);
         this.deadlineMillis = deadline.toMillis();
+    }
+
+    /** TLS credentials that trust the PEM certificate(s) in {@code certificate}, e.g. a gateway's self-signed one. */
+    public static ChannelCredentials tlsTrusting(Path certificate) throws IOException {
+        return TlsChannelCredentials.newBuilder().trustManager(certificate.toFile()).build();
     }
 
     /** Publishes {@code event} with {@code dataJson} as its {@code d} to guild {@code guildId}; returns the reply. */

@@ -1,7 +1,10 @@
 package one.derailed.gateway.grpc;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import one.derailed.gateway.core.ingress.EventIngress;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.grpc.GuildGrpc;
 import one.derailed.grpc.UserGrpc;
 import org.slf4j.Logger;
@@ -20,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * IngressServer is the gRPC server other services publish through: {@code derailed.grpc.Guild} and
- * {@code derailed.grpc.User} on one port, behind one {@link InflightLimit}, plus server reflection (v1) and the
- * standard health service (overall {@code ""} and each ingress service SERVING until {@link #close()}).
+ * {@code derailed.grpc.User} on one port, behind an optional {@link BearerTokenCheck} and one {@link InflightLimit},
+ * plus server reflection (v1) and the standard health service (overall {@code ""} and each ingress service SERVING
+ * until {@link #close()}), over plaintext or TLS.
  */
 public final class IngressServer implements AutoCloseable {
     /** The largest request accepted, the gRPC default made explicit; it bounds {@code data} too. */
@@ -43,21 +48,54 @@ public final class IngressServer implements AutoCloseable {
         this.health = health;
     }
 
-    /** Starts serving {@code ingress} as {@code settings} say; throws when the address cannot be bound. */
+    /**
+     * Starts serving {@code ingress} as {@code settings} say: with TLS when they name a certificate, requiring the
+     * bearer token on the Guild, User and reflection services when they set one (health stays open for probes).
+     *
+     * @throws IllegalArgumentException when the settings would expose an unguarded ingress beyond loopback
+     *                                  ({@link GrpcSettings#checkExposure()})
+     * @throws IOException              when the address cannot be bound or the certificate or key cannot be read
+     */
     public static IngressServer start(GrpcSettings settings, EventIngress ingress) throws IOException {
+        return start(settings, ingress, null);
+    }
+
+    /** As {@link #start(GrpcSettings, EventIngress)}, timing every ingress call into {@code metrics} when given. */
+    public static IngressServer start(GrpcSettings settings, EventIngress ingress, GatewayMetrics metrics)
+            throws IOException {
+        settings.checkExposure();
         HealthStatusManager health = new HealthStatusManager();
         InflightLimit limit = new InflightLimit(settings.maxInflightCalls());
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+        NettyServerBuilder builder = settings.tls()
+                ? NettyServerBuilder.forAddress(address, TlsServerCredentials.create(
+                        settings.tlsCertChain().toFile(), settings.tlsPrivateKey().toFile()))
+                : NettyServerBuilder.forAddress(address);
+        // The token is checked first (the last interceptor runs first), so a refused call never takes a place.
+        List<ServerInterceptor> chain = new java.util.ArrayList<>(List.of(limit));
+        if (settings.requiresToken()) {
+            chain.add(new BearerTokenCheck(settings.token()));
+        }
+        if (metrics != null) {
+            chain.add(new CallTimer(metrics));
+        }
+        ServerInterceptor[] guards = chain.toArray(ServerInterceptor[]::new);
+        ServerServiceDefinition reflection = ProtoReflectionServiceV1.newInstance().bindService();
+        Server server = builder
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-                .addService(ServerInterceptors.intercept(new GuildIngressService(ingress), limit))
-                .addService(ServerInterceptors.intercept(new UserIngressService(ingress), limit))
-                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ServerInterceptors.intercept(new GuildIngressService(ingress), guards))
+                .addService(ServerInterceptors.intercept(new UserIngressService(ingress), guards))
+                .addService(settings.requiresToken()
+                        ? ServerInterceptors.intercept(reflection, new BearerTokenCheck(settings.token()))
+                        : reflection)
                 .addService(health.getHealthService())
                 .build()
                 .start();
         SERVICES.forEach(service -> health.setStatus(service, ServingStatus.SERVING));
-        LOG.info("gRPC ingress listening on {}:{} (at most {} calls in flight)",
-                settings.host(), server.getPort(), settings.maxInflightCalls());
+        LOG.info("gRPC ingress listening on {}:{} ({}, {}, at most {} calls in flight)",
+                settings.host(), server.getPort(), settings.tls() ? "TLS" : "plaintext",
+                settings.requiresToken() ? "bearer token required" : "no token check",
+                settings.maxInflightCalls());
         return new IngressServer(server, health);
     }
 

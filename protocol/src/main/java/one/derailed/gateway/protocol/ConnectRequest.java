@@ -35,7 +35,8 @@ public record ConnectRequest(int version, Compression compression) {
                 }
             }
             if (compression == null) {
-                throw new PayloadException(CloseCode.DECODE_ERROR,
+                // Not 4002: libraries resume after 4002 and would retry the same URL forever.
+                throw new PayloadException(CloseCode.INVALID_API_VERSION,
                         "compress=" + compress + " is not served: use zlib-stream, zstd-stream or none");
             }
         }

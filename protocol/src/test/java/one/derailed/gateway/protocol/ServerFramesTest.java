@@ -47,6 +47,7 @@ class ServerFramesTest {
         assertThat(etf.closeCode()).isEqualTo(CloseCode.INVALID_API_VERSION);
         assertThat(etf.getMessage()).contains("only encoding=json");
         assertThat(refusal("/?v=10&compress=brotli").getMessage()).contains("brotli");
+        assertThat(refusal("/?v=10&compress=brotli").closeCode()).isEqualTo(CloseCode.INVALID_API_VERSION);
     }
 
     private static PayloadException refusal(String uri) {

@@ -66,8 +66,18 @@ final class ChannelConnection implements Connection {
     }
 
     @Override
+    public boolean isOpen() {
+        return channel.isActive() && serverCloseCode == 0;
+    }
+
+    @Override
     public void attach(ActorRef<Session.Command> session) {
         this.session = session;
+    }
+
+    /** The socket itself, for the edge's handlers (e.g. installing payload compression). */
+    Channel channel() {
+        return channel;
     }
 
     /** The session this socket's frames go to, or null before IDENTIFY or a successful RESUME. */

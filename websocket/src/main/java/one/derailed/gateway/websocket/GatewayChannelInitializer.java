@@ -1,6 +1,7 @@
 package one.derailed.gateway.websocket;
 
 import io.netty.channel.ChannelInitializer;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -24,23 +25,31 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
     private final String publicUrl;
     private final BooleanSupplier ready;
     private final ChannelGroup sockets;
+    private final BotGatewayEndpoint botGateway;
 
     GatewayChannelInitializer(SessionLauncher sessions, EdgeLimits limits, String publicUrl, BooleanSupplier ready,
-                              ChannelGroup sockets) {
+                              ChannelGroup sockets, BotGatewayEndpoint botGateway, GatewayMetrics metrics) {
+        this.metrics = metrics;
+        this.byteCounter = new OutboundByteCounter(metrics);
         this.sessions = sessions;
         this.limits = limits;
         this.publicUrl = publicUrl;
         this.ready = ready;
         this.sockets = sockets;
+        this.botGateway = botGateway;
     }
+
+    private final GatewayMetrics metrics;
+    private final OutboundByteCounter byteCounter;
 
     @Override
     protected void initChannel(SocketChannel channel) {
         channel.pipeline()
+                .addLast(byteCounter)
                 .addLast(new FlushConsolidationHandler(256, true))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
-                .addLast(new HttpEndpoints(publicUrl, ready))
+                .addLast(new HttpEndpoints(publicUrl, ready, botGateway, metrics))
                 .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath("/")
                         .checkStartsWith(true)
@@ -52,6 +61,8 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> 
                                 .build())
                         .build()))
                 .addLast(new WebSocketFrameAggregator(limits.maxFrameBytes()))
-                .addLast(new GatewayConnection(sessions, limits, sockets));
+                // At the handshake (compress=...) or IDENTIFY (compress: true), GatewayConnection puts a
+                // CompressionEncoder just in front of itself.
+                .addLast(new GatewayConnection(sessions, limits, sockets, metrics));
     }
 }

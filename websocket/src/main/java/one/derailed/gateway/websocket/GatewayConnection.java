@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.session.Session;
 import one.derailed.gateway.core.session.SessionLauncher;
 import one.derailed.gateway.protocol.ClientPayload;
@@ -35,14 +36,19 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private final SessionLauncher sessions;
     private final EdgeLimits limits;
     private final ChannelGroup sockets;
+    private final GatewayMetrics metrics;
     private ChannelConnection connection;
+    /** Frames that arrived before the handshake was announced; a client has no reason to send more than a few. */
+    private final java.util.List<WebSocketFrame> early = new java.util.ArrayList<>(1);
+    private static final int MAX_EARLY_FRAMES = 4;
     private long lastHeartbeatNanos;
     private long windowStartNanos;
     private int framesInWindow;
     private int clientCloseCode;
     private ScheduledFuture<?> heartbeatCheck;
 
-    GatewayConnection(SessionLauncher sessions, EdgeLimits limits, ChannelGroup sockets) {
+    GatewayConnection(SessionLauncher sessions, EdgeLimits limits, ChannelGroup sockets, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.limits = limits;
         this.sockets = sockets;
@@ -55,12 +61,11 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             ctx.channel().attr(ChannelConnection.KEY).set(connection);
             sockets.add(ctx.channel());
             try {
-                // Compression arrives with the wire issue; until then only plain JSON is served.
-                if (ConnectRequest.parse(handshake.requestUri()).compression()
-                        != one.derailed.gateway.protocol.Compression.NONE) {
-                    throw new PayloadException(CloseCode.DECODE_ERROR,
-                            "transport compression is not served yet: connect without compress");
-                }
+                // compress=zlib-stream|zstd-stream: every later message goes out compressed, HELLO included.
+                one.derailed.gateway.protocol.Compression compression =
+                        ConnectRequest.parse(handshake.requestUri()).compression();
+                ctx.channel().attr(OutboundByteCounter.COMPRESSION).set(compression.name().toLowerCase());
+                CompressionEncoder.installTransport(ctx, compression);
             } catch (PayloadException refused) {
                 connection.close(refused.closeCode(), refused.getMessage());
                 return;
@@ -68,6 +73,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             connection.send(ServerFrames.hello(limits.heartbeatInterval().toMillis()));
             lastHeartbeatNanos = System.nanoTime();
             scheduleHeartbeatCheck(ctx, limits.heartbeatTimeout().toNanos());
+            replayEarlyFrames(ctx);
         } else {
             super.userEventTriggered(ctx, event);
         }
@@ -75,7 +81,11 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (connection == null || connection.closing()) {
+        if (connection == null) {
+            holdUntilHello(ctx, frame);
+            return;
+        }
+        if (connection.closing()) {
             return;
         }
         if (!(frame instanceof CloseWebSocketFrame) && overRateLimit()) {
@@ -89,6 +99,29 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             case BinaryWebSocketFrame binary ->
                     connection.close(CloseCode.DECODE_ERROR, "binary frames are not JSON: send text frames");
             default -> { }
+        }
+    }
+
+    /**
+     * Netty announces the handshake once the 101 response is written, and a client may send its first frames before
+     * that. They are held (bounded) and read right after HELLO, in order, rather than dropped.
+     */
+    private void holdUntilHello(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (early.size() >= MAX_EARLY_FRAMES) {
+            ctx.close();
+            return;
+        }
+        early.add(frame.retain());
+    }
+
+    private void replayEarlyFrames(ChannelHandlerContext ctx) {
+        while (!early.isEmpty()) {
+            WebSocketFrame frame = early.remove(0);
+            try {
+                channelRead0(ctx, frame);
+            } finally {
+                frame.release();
+            }
         }
     }
 
@@ -114,6 +147,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 if (connection.session() != null) {
                     connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already identified");
                 } else {
+                    CompressionEncoder.onIdentify(connection.channel(), identify.compress());
                     connection.attach(sessions.identify(connection, identify));
                 }
             }
@@ -123,6 +157,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                     connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already has a session");
                 } else if (resumable == null) {
                     connection.send(ServerFrames.invalidSession(false));
+                    metrics.invalidSession();
                 } else {
                     resumable.tell(new Session.Resume(connection, resume));
                 }
@@ -162,6 +197,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             long silent = System.nanoTime() - lastHeartbeatNanos;
             long timeout = limits.heartbeatTimeout().toNanos();
             if (silent >= timeout) {
+                metrics.heartbeatTimeout();
                 connection.close(CloseCode.UNKNOWN_ERROR,
                         "no heartbeat for " + (silent / 1_000_000) + " ms: resume on a new connection");
             } else {
@@ -172,21 +208,31 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        early.forEach(WebSocketFrame::release);
+        early.clear();
         if (heartbeatCheck != null) {
             heartbeatCheck.cancel(false);
         }
-        ActorRef<Session.Command> session = connection == null ? null : connection.session();
-        if (session != null) {
+        if (connection != null) {
             boolean byServer = clientCloseCode == 0 && connection.serverCloseCode() != 0;
             int code = clientCloseCode != 0 ? clientCloseCode
                     : byServer ? connection.serverCloseCode() : ABNORMAL_CLOSURE;
-            session.tell(new Session.ConnectionClosed(connection, code, !byServer));
+            metrics.closed(code, !byServer);
+            ActorRef<Session.Command> session = connection.session();
+            if (session != null) {
+                session.tell(new Session.ConnectionClosed(connection, code, !byServer));
+            }
         }
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.nio.channels.ClosedChannelException) {
+            // A dispatch raced the socket's close: the session buffers it for a resume; nothing to answer.
+            LOG.debug("socket {} was already closed", ctx.channel().remoteAddress());
+            return;
+        }
         boolean unreadable = cause instanceof io.netty.handler.codec.DecoderException
                 || cause instanceof io.netty.handler.codec.TooLongFrameException
                 || cause instanceof io.netty.handler.codec.CorruptedFrameException;

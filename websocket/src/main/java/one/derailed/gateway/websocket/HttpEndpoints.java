@@ -16,18 +16,25 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
 
 /**
- * HttpEndpoints answers the plain HTTP requests on the gateway port (health, readiness, where to connect) and passes
- * WebSocket upgrades on to the WebSocket handlers.
+ * HttpEndpoints answers the plain HTTP requests on the gateway port (health, readiness, where to connect, and, through
+ * {@link BotGatewayEndpoint}, where a bot connects and with how many shards) and passes WebSocket upgrades on to the
+ * WebSocket handlers.
  */
 final class HttpEndpoints extends ChannelInboundHandlerAdapter {
     private final String publicUrl;
     private final BooleanSupplier ready;
+    private final BotGatewayEndpoint botGateway;
 
-    HttpEndpoints(String publicUrl, BooleanSupplier ready) {
+    private final GatewayMetrics metrics;
+
+    HttpEndpoints(String publicUrl, BooleanSupplier ready, BotGatewayEndpoint botGateway, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.publicUrl = publicUrl;
         this.ready = ready;
+        this.botGateway = botGateway;
     }
 
     @Override
@@ -41,7 +48,15 @@ final class HttpEndpoints extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            respond(ctx, request, route(request));
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            String path = new QueryStringDecoder(request.uri()).path();
+            if (request.method() == HttpMethod.GET
+                    && (path.equals("/api/v10/gateway/bot") || path.equals("/api/gateway/bot"))) {
+                botGateway.answer(ctx, request.headers().get(HttpHeaderNames.AUTHORIZATION), HttpEndpoints::json,
+                        (context, response) -> respond(context, keepAlive, response));
+            } else {
+                respond(ctx, keepAlive, route(request));
+            }
         } finally {
             request.release();
         }
@@ -59,12 +74,21 @@ final class HttpEndpoints extends ChannelInboundHandlerAdapter {
                     : json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"starting\"}");
             case "/api/v10/gateway", "/api/gateway" -> json(HttpResponseStatus.OK,
                     "{\"url\":" + jsonString(publicUrl) + "}");
+            case "/metrics" -> prometheus(metrics.scrape());
             default -> json(HttpResponseStatus.NOT_FOUND, "{\"message\":\"404: Not Found\",\"code\":0}");
         };
     }
 
-    private static String jsonString(String text) {
+    static String jsonString(String text) {
         return new String(one.derailed.gateway.core.json.DiscordObjects.string(text), StandardCharsets.UTF_8);
+    }
+
+    private static FullHttpResponse prometheus(String text) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
     }
 
     private static FullHttpResponse json(HttpResponseStatus status, String body) {
@@ -75,8 +99,7 @@ final class HttpEndpoints extends ChannelInboundHandlerAdapter {
         return response;
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {

@@ -1,10 +1,14 @@
 package one.derailed.gateway.core.guild;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
+import one.derailed.gateway.core.collections.LongObjectMap;
 import one.derailed.gateway.core.json.DiscordObjects;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
@@ -15,32 +19,157 @@ import org.apache.pekko.actor.typed.ActorRef;
  * GuildState is who is in a guild right now, with no actor in it: its online members (a member object per online
  * user, never the offline ones), their presences, and the subscribed sessions grouped by the node (relay) they live
  * on. Nothing here is ever written to the database. The guild object itself is {@link GuildDocument}.
+ *
+ * <p>It is laid out for a million online members with a million sessions (docs/benchmarks.md, "A million members in
+ * one guild"): members sit in a primitive-keyed open-addressed map, one small object each that holds the member
+ * object as given, and its only session inline (a user with several sessions spills them into arrays); presences
+ * are folded onto shared instances ({@link CanonicalPresences}); each node's sessions are parallel primitive arrays
+ * ({@link NodeSubscribers}), so a fan-out is a linear pass with one bit test per session.
  */
 final class GuildState {
     private final long guildId;
-    private final HashMap<Long, OnlineMember> online = new HashMap<>();
-    private final HashMap<ActorRef<Relay.Command>, HashMap<Long, Subscriber>> nodes = new HashMap<>();
+    private final LongObjectMap<OnlineMember> online = new LongObjectMap<>();
+    /** Few entries: one per node with subscribers here. Its keys are the relay instances every entry shares. */
+    private final HashMap<ActorRef<Relay.Command>, NodeSubscribers> nodes = new HashMap<>();
     private int subscriberCount;
 
     GuildState(long guildId) {
         this.guildId = guildId;
     }
 
-    /** A subscribed session: whose it is and what it may receive. */
-    record Subscriber(long userId, int intents) {}
-
-    /** An online member: the member object, encoded once, and the presence of each of the user's sessions. */
+    /**
+     * An online member: the member object, encoded once, and the user's sessions here with the presence each set.
+     * One session (the usual case) is held inline: {@code where} is its relay, {@code session} its number and
+     * {@code latest} its presence, 32 bytes in all. With several, {@code where} is a {@link Sessions} in the order
+     * they subscribed, and {@code latest} the presence most recently set by any of them.
+     */
     static final class OnlineMember {
         byte[] member;
-        final List<SessionPresence> sessions = new ArrayList<>(1);
+        private Object where;
+        private long session;
         Presence latest;
 
         OnlineMember(byte[] member) {
             this.member = member;
         }
+
+        int sessionCount() {
+            return where == null ? 0 : where instanceof Sessions several ? several.size : 1;
+        }
+
+        @SuppressWarnings("unchecked")
+        ActorRef<Relay.Command> relay(int i) {
+            return where instanceof Sessions several ? several.relay(i) : (ActorRef<Relay.Command>) where;
+        }
+
+        long session(int i) {
+            return where instanceof Sessions several ? several.numbers[i] : session;
+        }
+
+        Presence presence(int i) {
+            return where instanceof Sessions several ? several.presences[i] : latest;
+        }
+
+        private int indexOf(ActorRef<Relay.Command> relay, long number) {
+            if (where instanceof Sessions several) {
+                for (int i = 0; i < several.size; i++) {
+                    if (several.numbers[i] == number && several.relays[i].equals(relay)) {
+                        return i;
+                    }
+                }
+                return -1;
+            }
+            return where != null && session == number && where.equals(relay) ? 0 : -1;
+        }
+
+        /** Appends a session that is not here yet; its presence becomes the latest. */
+        void add(ActorRef<Relay.Command> relay, long number, Presence presence) {
+            if (where == null) {
+                where = relay;
+                session = number;
+            } else {
+                Sessions several = where instanceof Sessions s ? s : new Sessions(where, session, latest);
+                several.add(relay, number, presence);
+                where = several;
+                session = 0;
+            }
+            latest = presence;
+        }
+
+        /** Removes a session if it is here, keeping the others in order; {@code latest} is left to the caller. */
+        boolean remove(ActorRef<Relay.Command> relay, long number) {
+            int i = indexOf(relay, number);
+            if (i < 0) {
+                return false;
+            }
+            if (!(where instanceof Sessions several)) {
+                where = null;
+                return true;
+            }
+            several.remove(i);
+            if (several.size == 1) {
+                where = several.relays[0];
+                session = several.numbers[0];
+                latest = several.presences[0];
+            }
+            return true;
+        }
+
+        /** Sets a session's presence, which becomes the latest; false when the session is not here. */
+        boolean update(ActorRef<Relay.Command> relay, long number, Presence presence) {
+            int i = indexOf(relay, number);
+            if (i < 0) {
+                return false;
+            }
+            if (where instanceof Sessions several) {
+                several.presences[i] = presence;
+            }
+            latest = presence;
+            return true;
+        }
     }
 
-    record SessionPresence(ActorRef<Relay.Command> relay, long session, Presence presence) {}
+    /** The sessions of a user who has more than one here, in the order they subscribed. */
+    private static final class Sessions {
+        Object[] relays = new Object[4];
+        long[] numbers = new long[4];
+        Presence[] presences = new Presence[4];
+        int size;
+
+        Sessions(Object relay, long number, Presence presence) {
+            relays[0] = relay;
+            numbers[0] = number;
+            presences[0] = presence;
+            size = 1;
+        }
+
+        @SuppressWarnings("unchecked")
+        ActorRef<Relay.Command> relay(int i) {
+            return (ActorRef<Relay.Command>) relays[i];
+        }
+
+        void add(Object relay, long number, Presence presence) {
+            if (size == numbers.length) {
+                relays = Arrays.copyOf(relays, size * 2);
+                numbers = Arrays.copyOf(numbers, size * 2);
+                presences = Arrays.copyOf(presences, size * 2);
+            }
+            relays[size] = relay;
+            numbers[size] = number;
+            presences[size] = presence;
+            size++;
+        }
+
+        void remove(int i) {
+            int after = size - i - 1;
+            System.arraycopy(relays, i + 1, relays, i, after);
+            System.arraycopy(numbers, i + 1, numbers, i, after);
+            System.arraycopy(presences, i + 1, presences, i, after);
+            size--;
+            relays[size] = null;
+            presences[size] = null;
+        }
+    }
 
     long guildId() {
         return guildId;
@@ -63,11 +192,15 @@ final class GuildState {
     /** Adds a session; true when it is the user's first here, so the user just came online. */
     boolean subscribe(ActorRef<Relay.Command> relay, long session, long userId, int intents, byte[] member,
                       Presence presence) {
-        Subscriber previous = nodes.computeIfAbsent(relay, r -> new HashMap<>())
-                .put(session, new Subscriber(userId, intents));
-        if (previous == null) {
+        NodeSubscribers node = nodes.get(relay);
+        if (node == null) {
+            node = new NodeSubscribers(relay);
+            nodes.put(relay, node);
+        }
+        if (node.put(session, userId, intents)) {
             subscriberCount++;
         }
+        ActorRef<Relay.Command> shared = node.relay;
         OnlineMember entry = online.get(userId);
         boolean cameOnline = entry == null;
         if (cameOnline) {
@@ -75,51 +208,40 @@ final class GuildState {
             online.put(userId, entry);
         } else {
             entry.member = member;
-            entry.sessions.removeIf(p -> p.session() == session && p.relay().equals(relay));
+            entry.remove(shared, session);
         }
-        entry.sessions.add(new SessionPresence(relay, session, presence));
-        entry.latest = presence;
+        entry.add(shared, session, CanonicalPresences.of(presence));
         return cameOnline;
     }
 
     /** Removes a session; true when it was the user's last here, so the user just went offline. */
     boolean unsubscribe(ActorRef<Relay.Command> relay, long session, long userId) {
-        HashMap<Long, Subscriber> sessions = nodes.get(relay);
-        if (sessions == null || sessions.remove(session) == null) {
+        NodeSubscribers node = nodes.get(relay);
+        if (node == null || !node.remove(session)) {
             return false;
         }
         subscriberCount--;
-        if (sessions.isEmpty()) {
+        if (node.isEmpty()) {
             nodes.remove(relay);
         }
         OnlineMember entry = online.get(userId);
         if (entry == null) {
             return false;
         }
-        entry.sessions.removeIf(p -> p.session() == session && p.relay().equals(relay));
-        if (entry.sessions.isEmpty()) {
+        entry.remove(relay, session);
+        int left = entry.sessionCount();
+        if (left == 0) {
             online.remove(userId);
             return true;
         }
-        entry.latest = entry.sessions.get(entry.sessions.size() - 1).presence();
+        entry.latest = entry.presence(left - 1);
         return false;
     }
 
     /** Records a session's new presence; true when the user's aggregated presence changed. */
     boolean updatePresence(ActorRef<Relay.Command> relay, long session, long userId, Presence presence) {
         OnlineMember entry = online.get(userId);
-        if (entry == null) {
-            return false;
-        }
-        for (int i = 0; i < entry.sessions.size(); i++) {
-            SessionPresence p = entry.sessions.get(i);
-            if (p.session() == session && p.relay().equals(relay)) {
-                entry.sessions.set(i, new SessionPresence(relay, session, presence));
-                entry.latest = presence;
-                return true;
-            }
-        }
-        return false;
+        return entry != null && entry.update(relay, session, CanonicalPresences.of(presence));
     }
 
     /**
@@ -127,41 +249,42 @@ final class GuildState {
      * sessions, client_status per platform, and offline for users who are gone or invisible.
      */
     byte[] presenceUpdate(long userId) {
-        OnlineMember entry = online.get(userId);
-        return presenceJson(userId, entry, false);
+        return presenceJson(userId, online.get(userId), false);
     }
 
     private byte[] presenceJson(long userId, OnlineMember entry, boolean asSelf) {
+        return presenceText(new StringBuilder(160), userId, entry, asSelf).toString()
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private StringBuilder presenceText(StringBuilder out, long userId, OnlineMember entry, boolean asSelf) {
         boolean shown = entry != null && (asSelf || entry.latest.visibleToOthers());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
-        out.writeBytes(("{\"user\":{\"id\":\"" + userId + "\"},\"guild_id\":\"" + guildId + "\",\"status\":\"")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.writeBytes((shown ? entry.latest.status() : "offline").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.writeBytes("\",\"activities\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.writeBytes((shown ? entry.latest.activitiesJson() : "[]").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.writeBytes(",\"client_status\":{".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.append("{\"user\":{\"id\":\"").append(userId).append("\"},\"guild_id\":\"").append(guildId)
+                .append("\",\"status\":\"").append(shown ? entry.latest.status() : "offline")
+                .append("\",\"activities\":").append(shown ? entry.latest.activitiesJson() : "[]")
+                .append(",\"client_status\":{");
         if (shown) {
             boolean first = true;
-            for (Presence.Platform platform : Presence.Platform.values()) {
-                String status = platformStatus(entry, platform);
-                if (status != null) {
-                    out.writeBytes(((first ? "" : ",") + "\"" + platform.name() + "\":\"" + status + "\"")
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (Presence.Platform platform : PLATFORMS) {
+                if (hasPlatform(entry, platform)) {
+                    out.append(first ? "\"" : ",\"").append(platform.name()).append("\":\"")
+                            .append(entry.latest.status()).append('"');
                     first = false;
                 }
             }
         }
-        out.writeBytes("}}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        return out.toByteArray();
+        return out.append("}}");
     }
 
-    private static String platformStatus(OnlineMember entry, Presence.Platform platform) {
-        for (SessionPresence p : entry.sessions) {
-            if (p.presence().platform() == platform) {
-                return entry.latest.status();
+    private static final Presence.Platform[] PLATFORMS = Presence.Platform.values();
+
+    private static boolean hasPlatform(OnlineMember entry, Presence.Platform platform) {
+        for (int i = 0, n = entry.sessionCount(); i < n; i++) {
+            if (entry.presence(i).platform() == platform) {
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     /**
@@ -170,37 +293,41 @@ final class GuildState {
      */
     byte[] guildCreateFor(GuildDocument document, long receiverId, int intents, int largeThreshold,
                           String joinedAt) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + online.size() * 256);
+        boolean withPresences = Intents.allows(intents, Intents.GUILD_PRESENCES);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(
+                1024 + (withPresences ? Math.min(online.size(), 1 << 20) * 64 : 256));
         out.write('{');
         out.writeBytes(document.encodedFields());
         long memberCount = document.memberCount();
         out.writeBytes((",\"member_count\":" + memberCount + ",\"large\":" + (memberCount > largeThreshold)
-                + ",\"joined_at\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.writeBytes(joinedAt == null ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
-                : DiscordObjects.string(joinedAt));
-        out.writeBytes(",\"unavailable\":false,\"members\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        boolean withPresences = Intents.allows(intents, Intents.GUILD_PRESENCES);
-        List<byte[]> members = new ArrayList<>();
-        List<byte[]> presences = new ArrayList<>();
+                + ",\"joined_at\":").getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(joinedAt == null ? "null".getBytes(StandardCharsets.US_ASCII) : DiscordObjects.string(joinedAt));
+        out.writeBytes(",\"unavailable\":false,\"members\":[".getBytes(StandardCharsets.US_ASCII));
         OnlineMember receiver = online.get(receiverId);
+        boolean[] first = {true};
         if (receiver != null) {
-            members.add(receiver.member);
+            out.writeBytes(receiver.member);
+            first[0] = false;
         }
+        StringBuilder presences = new StringBuilder();
         if (withPresences) {
             online.forEach((userId, entry) -> {
-                if (userId != receiverId) {
-                    members.add(entry.member);
-                }
                 boolean self = userId == receiverId;
+                if (!self) {
+                    if (!first[0]) {
+                        out.write(',');
+                    }
+                    out.writeBytes(entry.member);
+                    first[0] = false;
+                }
                 if (self || entry.latest.visibleToOthers()) {
-                    presences.add(presenceJson(userId, entry, self));
+                    presenceText(presences.append(presences.isEmpty() ? "" : ","), userId, entry, self);
                 }
             });
         }
-        DiscordObjects.writeArray(out, members);
-        out.writeBytes(",\"presences\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        DiscordObjects.writeArray(out, presences);
-        out.write('}');
+        out.writeBytes("],\"presences\":[".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(presences.toString().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
         return out.toByteArray();
     }
 
@@ -210,19 +337,12 @@ final class GuildState {
      */
     Map<ActorRef<Relay.Command>, long[]> targets(int requiredIntent, long excludedUser) {
         Map<ActorRef<Relay.Command>, long[]> targets = new HashMap<>(nodes.size() * 2);
-        nodes.forEach((relay, sessions) -> {
-            long[] numbers = new long[sessions.size()];
-            int count = 0;
-            for (Map.Entry<Long, Subscriber> e : sessions.entrySet()) {
-                Subscriber s = e.getValue();
-                if (Intents.allows(s.intents(), requiredIntent) && s.userId() != excludedUser) {
-                    numbers[count++] = e.getKey();
-                }
+        for (NodeSubscribers node : nodes.values()) {
+            long[] sessions = node.targets(requiredIntent, excludedUser);
+            if (sessions != null) {
+                targets.put(node.relay, sessions);
             }
-            if (count > 0) {
-                targets.put(relay, count == numbers.length ? numbers : java.util.Arrays.copyOf(numbers, count));
-            }
-        });
+        }
         return targets;
     }
 
@@ -231,11 +351,11 @@ final class GuildState {
         Map<ActorRef<Relay.Command>, long[]> result = new HashMap<>();
         OnlineMember entry = online.get(userId);
         if (entry != null) {
-            for (SessionPresence p : entry.sessions) {
-                long[] previous = result.getOrDefault(p.relay(), new long[0]);
-                long[] next = java.util.Arrays.copyOf(previous, previous.length + 1);
-                next[previous.length] = p.session();
-                result.put(p.relay(), next);
+            for (int i = 0, n = entry.sessionCount(); i < n; i++) {
+                long[] previous = result.get(entry.relay(i));
+                long[] next = previous == null ? new long[1] : Arrays.copyOf(previous, previous.length + 1);
+                next[next.length - 1] = entry.session(i);
+                result.put(entry.relay(i), next);
             }
         }
         return result;
@@ -248,30 +368,14 @@ final class GuildState {
      * The recipients of a message event that needs {@code requiredIntent}, per node, split into those who see its
      * content (MESSAGE_CONTENT, or {@code seesContentAnyway} for their user: the author, the mentioned) and the rest.
      */
-    Map<ActorRef<Relay.Command>, ContentSplit> targetsByContent(int requiredIntent,
-                                                                 java.util.function.LongPredicate seesContentAnyway) {
+    Map<ActorRef<Relay.Command>, ContentSplit> targetsByContent(int requiredIntent, LongPredicate seesContentAnyway) {
         Map<ActorRef<Relay.Command>, ContentSplit> targets = new HashMap<>(nodes.size() * 2);
-        nodes.forEach((relay, sessions) -> {
-            long[] full = new long[sessions.size()];
-            long[] stripped = new long[sessions.size()];
-            int fullCount = 0;
-            int strippedCount = 0;
-            for (Map.Entry<Long, Subscriber> e : sessions.entrySet()) {
-                Subscriber s = e.getValue();
-                if (!Intents.allows(s.intents(), requiredIntent)) {
-                    continue;
-                }
-                if (Intents.allows(s.intents(), Intents.MESSAGE_CONTENT) || seesContentAnyway.test(s.userId())) {
-                    full[fullCount++] = e.getKey();
-                } else {
-                    stripped[strippedCount++] = e.getKey();
-                }
+        for (NodeSubscribers node : nodes.values()) {
+            ContentSplit split = node.targetsByContent(requiredIntent, Intents.MESSAGE_CONTENT, seesContentAnyway);
+            if (split != null) {
+                targets.put(node.relay, split);
             }
-            if (fullCount + strippedCount > 0) {
-                targets.put(relay, new ContentSplit(java.util.Arrays.copyOf(full, fullCount),
-                        java.util.Arrays.copyOf(stripped, strippedCount)));
-            }
-        });
+        }
         return targets;
     }
 
@@ -284,13 +388,16 @@ final class GuildState {
     Map<ActorRef<Relay.Command>, long[]> removeUser(long userId) {
         Map<ActorRef<Relay.Command>, long[]> removed = sessionsOf(userId);
         removed.forEach((relay, sessions) -> {
-            HashMap<Long, Subscriber> onNode = nodes.get(relay);
+            NodeSubscribers node = nodes.get(relay);
+            if (node == null) {
+                return;
+            }
             for (long session : sessions) {
-                if (onNode != null && onNode.remove(session) != null) {
+                if (node.remove(session)) {
                     subscriberCount--;
                 }
             }
-            if (onNode != null && onNode.isEmpty()) {
+            if (node.isEmpty()) {
                 nodes.remove(relay);
             }
         });

@@ -11,6 +11,9 @@ public interface Connection {
 
     void send(EncodedFrame frame);
 
+    /** Whether the socket is still open; a session never takes over a socket that is already gone. */
+    boolean isOpen();
+
     /** From now on the client's frames go to {@code session} (after IDENTIFY, or after a successful RESUME). */
     void attach(org.apache.pekko.actor.typed.ActorRef<Session.Command> session);
 

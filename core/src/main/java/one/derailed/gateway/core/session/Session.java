@@ -78,7 +78,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private record ReadyAnswered(ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
-    private record ResumeChecked(Resume request, ReadyWorker.Result result, Throwable failure)
+    private record ResumeChecked(Resume request, long attempt, ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
     private record MemberLoaded(long guildId, ReadyWorker.Result result, Throwable failure)
@@ -120,6 +120,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private Presence presence;
     private long seq;
     private boolean overflowedWhileAway;
+    private long resumeAttempts;
     /** Discord's cap on members per GUILD_MEMBERS_CHUNK. */
     static final int MAX_CHUNK_MEMBERS = 1000;
     /** Members a query by prefix returns when it names no limit. */
@@ -417,9 +418,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
             services.metrics().invalidSession();
             return this;
         }
+        long attempt = ++resumeAttempts;
         getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
                 replyTo -> new ReadyWorker.Authenticate(request.resume().token(), replyTo),
-                (result, failure) -> new ResumeChecked(request, result, failure));
+                (result, failure) -> new ResumeChecked(request, attempt, result, failure));
         return this;
     }
 
@@ -430,6 +432,16 @@ public final class Session extends AbstractBehavior<Session.Command> {
      */
     private Behavior<Command> onResumeChecked(ResumeChecked checked) {
         Connection candidate = checked.request().connection();
+        if (!candidate.isOpen()) {
+            // The socket died while its token was checked; its close was never ours to hear. The client retries.
+            return this;
+        }
+        if (checked.attempt() != resumeAttempts) {
+            // Token checks run in parallel; an older attempt finishing late must not take over from a newer one.
+            candidate.send(ServerFrames.invalidSession(false));
+            services.metrics().invalidSession();
+            return this;
+        }
         boolean owner = checked.failure() == null && checked.result() instanceof ReadyWorker.Authenticated ok
                 && ok.userId() == user.id();
         List<ReplayBuffer.Entry> missed = owner ? replay.after(checked.request().resume().seq(), seq) : null;

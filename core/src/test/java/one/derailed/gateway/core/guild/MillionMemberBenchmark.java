@@ -1,0 +1,502 @@
+package one.derailed.gateway.core.guild;
+
+import com.typesafe.config.ConfigFactory;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.core.presence.Presence;
+import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionDirectory;
+import one.derailed.gateway.core.session.SessionDirectoryAccess;
+import one.derailed.gateway.protocol.Intents;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * MillionMemberBenchmark fills one guild's {@link GuildState} with a million online members, each with one subscribed
+ * session, and measures what issue 3 asks: heap per online member for the guild's own structures, the latency of one
+ * subscribe and one unsubscribe at that size, and the time to fan one event out to every session, both as computing
+ * the per-node targets and end to end through a real {@link Relay} to a million session actors that count it.
+ *
+ * <p>Not a test (no @Test, and its name does not end in Test, so surefire skips it). Run it as docs/benchmarks.md
+ * shows ("A million members in one guild"); arguments are {@code name=value}: {@code members} (1000000),
+ * {@code samples} (1000000 unsubscribe/subscribe pairs), {@code warmup} (300000), {@code runs} (5 end-to-end
+ * fan-outs), {@code e2e} (true), {@code latency} (true), {@code reference} (false: true measures only the footprint of the first,
+ * HashMap-based implementation), {@code nodes} (1: relays, each with its own
+ * directory, that the sessions are spread over, as if on that many nodes). Every member shares one member object (a 60-byte byte[]), so the heap figure is the
+ * guild's own structures only; each subscribe gets its own Presence with freshly made strings, as one deserialized
+ * from CBOR would be.
+ */
+public final class MillionMemberBenchmark {
+    private static final long GUILD = 1_100_000_000_000_000_000L;
+    private static final byte[] MEMBER = "{\"user\":{\"id\":\"0\"},\"roles\":[],\"joined_at\":null,\"deaf\":false}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private MillionMemberBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        int members = Integer.parseInt(options.getOrDefault("members", "1000000"));
+        int samples = Integer.parseInt(options.getOrDefault("samples", "1000000"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "300000"));
+        int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
+        boolean endToEnd = Boolean.parseBoolean(options.getOrDefault("e2e", "true"));
+        boolean latency = Boolean.parseBoolean(options.getOrDefault("latency", "true"));
+        int nodes = Integer.parseInt(options.getOrDefault("nodes", "1"));
+
+        printEnvironment();
+        ActorSystem<Guardian> system = ActorSystem.create(guardian(), "bench", GatewayNode.loadConfig(
+                ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local", "pekko.loglevel", "WARNING"))));
+        try {
+            // One relay and directory per simulated node; session number n lives on node (n - 1) % nodes.
+            SessionDirectory[] directories = new SessionDirectory[nodes];
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            ActorRef<Relay.Command>[] relays = new ActorRef[nodes];
+            for (int k = 0; k < nodes; k++) {
+                directories[k] = new SessionDirectory();
+                CompletableFuture<ActorRef<Relay.Command>> relayStarted = new CompletableFuture<>();
+                system.tell(new SpawnRelay(directories[k], "relay-" + k, relayStarted));
+                relays[k] = relayStarted.get(10, TimeUnit.SECONDS);
+            }
+
+            long[] userIds = new long[members];
+            for (int i = 0; i < members; i++) {
+                // Snowflake-shaped ids: a rising timestamp part, a worker part, a counter.
+                userIds[i] = ((1_000_000_000L + i * 37L) << 22) | ((i % 31L) << 17) | (i & 0xFFF);
+            }
+            if (Boolean.parseBoolean(options.getOrDefault("reference", "false"))) {
+                referenceFootprint(relays, userIds);
+                return;
+            }
+            Presence warm = freshPresence();
+            GuildState state = new GuildState(GUILD);
+            // Load the classes before the baseline.
+            state.subscribe(relays[0], -1, -1, Intents.ALL, MEMBER, warm);
+            state.unsubscribe(relays[0], -1, -1);
+
+            Map<String, long[]> histogramBefore = histogram();
+            long before = usedHeapAfterGc();
+            long fillStart = System.nanoTime();
+            for (int i = 0; i < members; i++) {
+                state.subscribe(relays[i % nodes], i + 1, userIds[i], Intents.ALL, MEMBER, freshPresence());
+            }
+            long fillNanos = System.nanoTime() - fillStart;
+            long after = usedHeapAfterGc();
+            Map<String, long[]> histogramAfter = histogram();
+            System.out.printf("%n== Footprint: %,d online members, %,d subscribed sessions on %d node(s)%n",
+                    state.onlineCount(), state.subscriberCount(), state.allSessions().size());
+            System.out.printf("fill: %,d subscribes in %.2f s (%.0f ns each)%n", members, fillNanos / 1e9,
+                    (double) fillNanos / members);
+            System.out.printf("heap used after GC: %,d -> %,d bytes: %.1f bytes per online member "
+                    + "(the member object is one shared byte[], so this is the guild's own structures)%n",
+                    before, after, (after - before) / (double) members);
+            printHistogramDiff(histogramBefore, histogramAfter, members);
+
+            if (latency) {
+                latencies(state, relays, userIds, warmup, samples);
+            }
+            targets(state, members);
+            guildCreate(state, userIds[0]);
+            if (endToEnd) {
+                endToEnd(system, directories, state, members, runs);
+            }
+            System.out.printf("%nstill online: %,d (keeps the state reachable to the end)%n", state.onlineCount());
+        } finally {
+            // Stopping a million actors gracefully takes longer than the whole fan-out; nothing here needs it.
+            // A flight recording started with -XX:StartFlightRecording=filename=... is written out first.
+            for (jdk.jfr.Recording recording : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+                recording.stop();
+            }
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    /** The same fill into the first, HashMap-based implementation (ReferenceGuildState), for comparison. */
+    private static void referenceFootprint(ActorRef<Relay.Command>[] relays, long[] userIds) throws Exception {
+        ReferenceGuildState state = new ReferenceGuildState(GUILD);
+        long before = usedHeapAfterGc();
+        for (int i = 0; i < userIds.length; i++) {
+            state.subscribe(relays[i % relays.length], i + 1, userIds[i], Intents.ALL, MEMBER, freshPresence());
+        }
+        long after = usedHeapAfterGc();
+        System.out.printf("%n== Footprint of the first, HashMap-based GuildState (ReferenceGuildState): %,d online%n",
+                state.onlineCount());
+        System.out.printf("heap used after GC: %,d -> %,d bytes: %.1f bytes per online member%n", before, after,
+                (after - before) / (double) userIds.length);
+    }
+
+    /** A presence as one arrives deserialized: equal strings, new objects every time. */
+    private static Presence freshPresence() {
+        return new Presence(new String(new char[] {'o', 'n', 'l', 'i', 'n', 'e'}), new String(new char[] {'[', ']'}),
+                Presence.Platform.desktop);
+    }
+
+    /**
+     * Unsubscribes a batch of random sessions, timing each, then subscribes them again in another random order, so
+     * a subscribe does not find the cache lines its own unsubscribe just touched.
+     */
+    private static void latencies(GuildState state, ActorRef<Relay.Command>[] relays, long[] userIds, int warmup,
+                                  int samples) {
+        SplittableRandom random = new SplittableRandom(42);
+        int members = userIds.length;
+        int batch = Math.min(10_000, members / 4);
+        int[] picked = new int[batch];
+        Presence[] presences = new Presence[batch];
+        long[] unsubscribe = new long[samples];
+        long[] subscribe = new long[samples];
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocated = 0;
+        long gcBefore = 0;
+        for (int done = -warmup; done < samples; done += batch) {
+            if (done >= 0 && done - batch < 0) {
+                gcBefore = gcCount();
+            }
+            int count = Math.min(batch, done < 0 ? -done : samples - done);
+            // Distinct sessions: each is its user's only one, so each unsubscribe takes the user offline.
+            java.util.BitSet chosen = new java.util.BitSet(members);
+            for (int k = 0; k < count; k++) {
+                int i;
+                do {
+                    i = random.nextInt(members);
+                } while (chosen.get(i));
+                chosen.set(i);
+                picked[k] = i;
+                presences[k] = freshPresence();
+            }
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            for (int k = 0; k < count; k++) {
+                int i = picked[k];
+                long t0 = System.nanoTime();
+                boolean wentOffline = state.unsubscribe(relays[i % relays.length], i + 1, userIds[i]);
+                long t1 = System.nanoTime();
+                if (!wentOffline) {
+                    throw new IllegalStateException("session " + (i + 1) + " was not its user's only one");
+                }
+                if (done >= 0) {
+                    unsubscribe[done + k] = t1 - t0;
+                }
+            }
+            for (int k = count - 1; k > 0; k--) {
+                int j = random.nextInt(k + 1);
+                int swap = picked[k];
+                picked[k] = picked[j];
+                picked[j] = swap;
+            }
+            for (int k = 0; k < count; k++) {
+                int i = picked[k];
+                long t0 = System.nanoTime();
+                boolean cameOnline = state.subscribe(relays[i % relays.length], i + 1, userIds[i], Intents.ALL,
+                        MEMBER, presences[k]);
+                long t1 = System.nanoTime();
+                if (!cameOnline) {
+                    throw new IllegalStateException("user of session " + (i + 1) + " was still online");
+                }
+                if (done >= 0) {
+                    subscribe[done + k] = t1 - t0;
+                }
+            }
+            if (done >= 0) {
+                allocated += threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            }
+        }
+        long gcs = gcCount() - gcBefore;
+        long overhead = timerOverhead();
+        System.out.printf("%n== Latency at %,d online: %,d unsubscribes then %,d subscribes of random sessions, in "
+                + "batches of %,d (subscribed again in another order), after %,d warm-up pairs; each is its user's "
+                + "only session, so each unsubscribe takes the user offline and each subscribe brings them back%n",
+                members, samples, samples, batch, warmup);
+        System.out.printf("nanoTime overhead (back-to-back calls, median): %d ns, included below%n", overhead);
+        printPercentiles("unsubscribe", unsubscribe);
+        printPercentiles("subscribe", subscribe);
+        System.out.printf("allocated: %.1f bytes per unsubscribe+subscribe pair (the 32-byte member entry); %d GCs "
+                + "during the measured loop%n", allocated / (double) samples, gcs);
+    }
+
+    private static void targets(GuildState state, int members) {
+        for (int r = 0; r < 50; r++) {
+            state.targets(Intents.GUILD_MESSAGES, 0);
+            state.targets(Intents.GUILD_PRESENCES, 12345);
+            state.targetsByContent(Intents.GUILD_MESSAGES, userId -> userId == 12345);
+        }
+        int rounds = 21;
+        long[] nanos = new long[rounds];
+        long delivered = 0;
+        for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            Map<ActorRef<Relay.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
+            nanos[r] = System.nanoTime() - t0;
+            for (long[] sessions : targets.values()) {
+                delivered += sessions.length;
+            }
+        }
+        long[] excluding = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            state.targets(Intents.GUILD_PRESENCES, 12345);
+            excluding[r] = System.nanoTime() - t0;
+        }
+        long[] split = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            state.targetsByContent(Intents.GUILD_MESSAGES, userId -> userId == 12345);
+            split[r] = System.nanoTime() - t0;
+        }
+        if (delivered != (long) rounds * members) {
+            throw new IllegalStateException("targets missed sessions: " + delivered);
+        }
+        System.out.printf("%n== Fan-out (a): computing the per-node targets of one event for %,d sessions, %d rounds "
+                + "after 50 warm-up rounds%n",
+                members, rounds);
+        printPercentiles("targets(GUILD_MESSAGES)", nanos);
+        printPercentiles("targets(PRESENCES, excluding a user)", excluding);
+        printPercentiles("targetsByContent", split);
+    }
+
+    /** What a subscribe also costs the guild at this size: the new session's GUILD_CREATE lists every online member. */
+    private static void guildCreate(GuildState state, long receiverId) {
+        GuildDocument document = new GuildDocument(new one.derailed.gateway.store.GuildSnapshot(
+                new one.derailed.gateway.store.GuildRecord(GUILD, "A million", null, receiverId, 0, 0),
+                List.of(), List.of(), state.onlineCount()));
+        System.out.printf("%n== GUILD_CREATE for one subscribing session at %,d online (GuildState.guildCreateFor)%n",
+                state.onlineCount());
+        for (int intents : new int[] {Intents.ALL, Intents.GUILDS}) {
+            long[] nanos = new long[3];
+            int size = 0;
+            for (int r = 0; r < nanos.length; r++) {
+                long t0 = System.nanoTime();
+                size = state.guildCreateFor(document, receiverId, intents, 250, null).length;
+                nanos[r] = System.nanoTime() - t0;
+            }
+            printPercentiles(String.format("%s: %,d bytes", intents == Intents.ALL ? "with GUILD_PRESENCES"
+                    : "without GUILD_PRESENCES", size), nanos);
+        }
+    }
+
+    private static void endToEnd(ActorSystem<Guardian> system, SessionDirectory[] directories, GuildState state,
+                                 int members, int runs)
+            throws Exception {
+        long spawnStart = System.nanoTime();
+        int batch = 50_000;
+        for (int first = 1; first <= members; first += batch) {
+            CompletableFuture<Void> spawned = new CompletableFuture<>();
+            system.tell(new SpawnSessions(directories, first, Math.min(batch, members - first + 1), spawned));
+            spawned.get(5, TimeUnit.MINUTES);
+        }
+        long spawnNanos = System.nanoTime() - spawnStart;
+        int registered = Arrays.stream(directories).mapToInt(SessionDirectory::size).sum();
+        System.out.printf("%n== Fan-out (b): end to end, GuildState.targets -> Relay.Deliver (one per node, %d node(s) "
+                + "in this JVM) -> %,d session actors (each counts the Dispatch it gets)%n", directories.length,
+                registered);
+        System.out.printf("spawned and registered %,d session actors in %.1f s; heap used after GC: %,d bytes%n",
+                registered, spawnNanos / 1e9, usedHeapAfterGc());
+        byte[] event = "{\"id\":\"1\",\"channel_id\":\"2\",\"content\":\"hello, a million\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        long[] totals = new long[runs];
+        for (int r = -1; r < runs; r++) { // run 0 warms up and is not counted
+            Counter.reset();
+            long t0 = System.nanoTime();
+            Map<ActorRef<Relay.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
+            long t1 = System.nanoTime();
+            targets.forEach((node, sessions) -> node.tell(new Relay.Deliver(sessions, "MESSAGE_CREATE", event)));
+            if (!Counter.await(members, 120)) {
+                throw new IllegalStateException("only " + Counter.counted() + " sessions counted the event");
+            }
+            long t2 = System.nanoTime();
+            if (r >= 0) {
+                totals[r] = t2 - t0;
+            }
+            System.out.printf("run %d%s: %,d sessions counted the event in %.0f ms (targets %.1f ms, relay and "
+                    + "sessions %.0f ms)%n", r + 1, r < 0 ? " (warm-up)" : "", Counter.counted(), (t2 - t0) / 1e6, (t1 - t0) / 1e6,
+                    (t2 - t1) / 1e6);
+            Thread.sleep(500);
+        }
+        printPercentiles("end-to-end fan-out", totals);
+    }
+
+    /** What every stand-in session does: count the dispatches it is handed. */
+    static final class Counter {
+        private static final LongAdder COUNTED = new LongAdder();
+
+        static void reset() {
+            COUNTED.reset();
+        }
+
+        static long counted() {
+            return COUNTED.sum();
+        }
+
+        /** Waits (polling every 50 µs) until {@code goal} dispatches are counted; false after {@code seconds}. */
+        static boolean await(long goal, int seconds) {
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            while (COUNTED.sum() < goal) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
+            return true;
+        }
+
+        static final Behavior<Session.Command> SESSION = Behaviors.receiveMessage(message -> {
+            if (message instanceof Session.Dispatch) {
+                COUNTED.increment();
+            }
+            return Behaviors.same();
+        });
+    }
+
+    sealed interface Guardian {}
+
+    record SpawnRelay(SessionDirectory directory, String name, CompletableFuture<ActorRef<Relay.Command>> started)
+            implements Guardian {}
+
+    record SpawnSessions(SessionDirectory[] directories, long firstNumber, int count, CompletableFuture<Void> done)
+            implements Guardian {}
+
+    private static Behavior<Guardian> guardian() {
+        return Behaviors.setup(context -> Behaviors.receive(Guardian.class)
+                .onMessage(SpawnRelay.class, spawn -> {
+                    spawn.started().complete(context.spawn(Relay.create(spawn.directory(),
+                            new one.derailed.gateway.core.metrics.GatewayMetrics()), spawn.name()));
+                    return Behaviors.same();
+                })
+                .onMessage(SpawnSessions.class, spawn -> {
+                    for (int i = 0; i < spawn.count(); i++) {
+                        long number = spawn.firstNumber() + i;
+                        SessionDirectoryAccess.register(
+                                spawn.directories()[(int) ((number - 1) % spawn.directories().length)], number,
+                                context.spawn(Counter.SESSION, "s" + number));
+                    }
+                    spawn.done().complete(null);
+                    return Behaviors.same();
+                })
+                .build());
+    }
+
+    private static void printPercentiles(String name, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        if (sorted.length < 1000) {
+            System.out.printf("%-40s min %s  median %s  max %s  (n=%d)%n", name, time(sorted[0]),
+                    time(sorted[sorted.length / 2]), time(sorted[sorted.length - 1]), sorted.length);
+            return;
+        }
+        System.out.printf("%-12s p50 %s  p90 %s  p99 %s  p99.9 %s  p99.99 %s  max %s  (n=%,d)%n", name,
+                time(at(sorted, 0.50)), time(at(sorted, 0.90)), time(at(sorted, 0.99)), time(at(sorted, 0.999)),
+                time(at(sorted, 0.9999)), time(sorted[sorted.length - 1]), sorted.length);
+    }
+
+    private static long at(long[] sorted, double quantile) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)];
+    }
+
+    private static String time(long nanos) {
+        if (nanos < 10_000) {
+            return nanos + " ns";
+        }
+        if (nanos < 10_000_000) {
+            return String.format("%.1f µs", nanos / 1e3);
+        }
+        return String.format("%.1f ms", nanos / 1e6);
+    }
+
+    private static long timerOverhead() {
+        long[] gaps = new long[100_000];
+        for (int i = 0; i < gaps.length; i++) {
+            long t0 = System.nanoTime();
+            gaps[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(gaps);
+        return gaps[gaps.length / 2];
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long gcCount() {
+        long count = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+        }
+        return count;
+    }
+
+    private static void printEnvironment() {
+        Runtime runtime = Runtime.getRuntime();
+        List<String> collectors = new ArrayList<>();
+        ManagementFactory.getGarbageCollectorMXBeans().forEach(gc -> collectors.add(gc.getName()));
+        System.out.printf("JVM %s %s; %d processors; max heap %,d MiB; collectors %s; flags %s%n",
+                System.getProperty("java.vm.name"), Runtime.version(), runtime.availableProcessors(),
+                runtime.maxMemory() >> 20, collectors, ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    /**
+     * The live-object histogram of this JVM, class -> {count, bytes}: the GC.class_histogram diagnostic command (it
+     * collects first), run in process through its MBean, since attaching jcmd is not possible everywhere.
+     */
+    private static Map<String, long[]> histogram() {
+        Map<String, long[]> classes = new HashMap<>();
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            for (String line : text.toString().split("\n")) {
+                String[] parts = line.trim().split("\\s+");
+                if (parts.length >= 4 && parts[0].endsWith(":") && !parts[0].equals("Total")) {
+                    classes.put(parts[3], new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])});
+                }
+            }
+        } catch (Exception e) {
+            System.out.println("(no class histogram: " + e + ")");
+        }
+        return classes;
+    }
+
+    private static void printHistogramDiff(Map<String, long[]> before, Map<String, long[]> after, int members) {
+        if (after.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<String, long[]>> grown = new ArrayList<>();
+        long total = 0;
+        for (Map.Entry<String, long[]> e : after.entrySet()) {
+            long[] was = before.getOrDefault(e.getKey(), new long[2]);
+            long[] diff = {e.getValue()[0] - was[0], e.getValue()[1] - was[1]};
+            total += diff[1];
+            if (Math.abs(diff[1]) >= members / 2) {
+                grown.add(Map.entry(e.getKey(), diff));
+            }
+        }
+        grown.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+        System.out.println("live objects added by the fill (GC.class_histogram after minus before; classes under 0.5 bytes/member not listed):");
+        for (Map.Entry<String, long[]> e : grown) {
+            System.out.printf("  %-60s %,12d objects %,14d bytes  %6.1f bytes/member%n", e.getKey(),
+                    e.getValue()[0], e.getValue()[1], e.getValue()[1] / (double) members);
+        }
+        System.out.printf("  %-60s %12s         %,14d bytes  %6.1f bytes/member%n", "all classes", "", total,
+                total / (double) members);
+    }
+}

@@ -1,0 +1,110 @@
+package one.derailed.gateway.websocket;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * BotGatewayEndpoint answers {@code GET /api/v10/gateway/bot} with {@code Authorization: Bot TOKEN}: where to connect,
+ * how many shards to use (one per 1,000 guilds, at least one) and the session start limit. The token is checked
+ * against the store on a small bounded executor, never on the event loop; the socket reads nothing more until the
+ * answer is written, so answers stay in request order. A missing or bad token gets 401, a full executor 503.
+ *
+ * <p>{@code session_start_limit} is fixed for now (1000 of 1000 left, reset in 24 h, max_concurrency 1): the live
+ * counters come with the identify limits.
+ */
+final class BotGatewayEndpoint {
+    static final String UNAUTHORIZED = "{\"message\":\"401: Unauthorized\",\"code\":0}";
+    static final String BUSY = "{\"message\":\"the gateway is busy: retry shortly\",\"code\":0}";
+    static final String FAILED = "{\"message\":\"500: Internal Server Error\",\"code\":0}";
+    static final int GUILDS_PER_SHARD = 1000;
+    static final int SESSION_START_TOTAL = 1000;
+    static final long SESSION_START_RESET_AFTER_MILLIS = 86_400_000L;
+    static final int MAX_CONCURRENCY = 1;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BotGatewayEndpoint.class);
+    private static final String SCHEME = "Bot ";
+
+    private final BotAccounts accounts;
+    private final ExecutorService executor;
+    private final String urlJson;
+
+    BotGatewayEndpoint(BotAccounts accounts, ExecutorService executor, String urlJson) {
+        this.accounts = accounts;
+        this.executor = executor;
+        this.urlJson = urlJson;
+    }
+
+    /**
+     * Answers through {@code respond} (called on the channel's event loop), now for a request without a bot token,
+     * later for one whose token must be checked.
+     */
+    void answer(ChannelHandlerContext ctx, String authorization,
+                BiFunction<HttpResponseStatus, String, FullHttpResponse> json,
+                BiConsumer<ChannelHandlerContext, FullHttpResponse> respond) {
+        String token = tokenOf(authorization);
+        if (token == null) {
+            respond.accept(ctx, json.apply(HttpResponseStatus.UNAUTHORIZED, UNAUTHORIZED));
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        try {
+            executor.execute(() -> {
+                HttpResponseStatus status;
+                String body;
+                try {
+                    OptionalInt guilds = accounts.guildCount(token);
+                    status = guilds.isPresent() ? HttpResponseStatus.OK : HttpResponseStatus.UNAUTHORIZED;
+                    body = guilds.isPresent() ? body(guilds.getAsInt()) : UNAUTHORIZED;
+                } catch (RuntimeException e) {
+                    LOG.warn("GET /gateway/bot: the token check failed", e);
+                    status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+                    body = FAILED;
+                }
+                HttpResponseStatus finalStatus = status;
+                String finalBody = body;
+                try {
+                    ctx.channel().eventLoop().execute(() -> finish(ctx, json.apply(finalStatus, finalBody), respond));
+                } catch (RejectedExecutionException stopping) {
+                    // The edge is shutting down and the socket with it: nobody is left to answer.
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            FullHttpResponse response = json.apply(HttpResponseStatus.SERVICE_UNAVAILABLE, BUSY);
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, "1");
+            finish(ctx, response, respond);
+        }
+    }
+
+    private static void finish(ChannelHandlerContext ctx, FullHttpResponse response,
+                               BiConsumer<ChannelHandlerContext, FullHttpResponse> respond) {
+        respond.accept(ctx, response);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /** The token of {@code Bot TOKEN} (the scheme in any case), or null when there is none. */
+    static String tokenOf(String authorization) {
+        if (authorization == null || authorization.length() <= SCHEME.length()
+                || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            return null;
+        }
+        String token = authorization.substring(SCHEME.length()).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** The recommended shard count for a user in {@code guilds} guilds. */
+    static int shardsFor(int guilds) {
+        return Math.max(1, (guilds + GUILDS_PER_SHARD - 1) / GUILDS_PER_SHARD);
+    }
+
+    private String body(int guilds) {
+        return "{\"url\":" + urlJson + ",\"shards\":" + shardsFor(guilds) + ",\"session_start_limit\":{\"total\":"
+                + SESSION_START_TOTAL + ",\"remaining\":" + SESSION_START_TOTAL + ",\"reset_after\":"
+                + SESSION_START_RESET_AFTER_MILLIS + ",\"max_concurrency\":" + MAX_CONCURRENCY + "}}";
+    }
+}
