@@ -35,7 +35,7 @@ public final class Gateway implements AutoCloseable {
         GatewayServer webSocket = null;
         try {
             webSocket = GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp,
-                    BotAccounts.of(database.store()), node.metrics());
+                    BotAccounts.of(database.store(), node::sessionStartLimit), node.metrics());
             IngressServer grpc = IngressServer.start(IngressSettings.server(config, settings.grpc()), node.ingress(),
                     node.metrics());
             return new Gateway(node, webSocket, grpc);

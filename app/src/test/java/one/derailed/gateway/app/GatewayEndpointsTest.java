@@ -93,6 +93,14 @@ class GatewayEndpointsTest {
         assertThat(limit.get("max_concurrency").intValue()).isEqualTo(1);
         // The scheme's case does not matter, as with Discord.
         assertThat(get("/api/v10/gateway/bot", "bot " + gw.data.tokenFor(bot)).statusCode()).isEqualTo(200);
+
+        // The budget is live: one session started, one fewer remains, and the window now ends within 24 h.
+        try (GatewayClient session = GatewayClient.identified(gw.port(), gw.data.tokenFor(bot), 1)) {
+            session.expectDispatch("READY");
+        }
+        JsonNode after = json(get("/api/v10/gateway/bot", "Bot " + gw.data.tokenFor(bot))).get("session_start_limit");
+        assertThat(after.get("remaining").intValue()).isEqualTo(999);
+        assertThat(after.get("reset_after").longValue()).isPositive().isLessThanOrEqualTo(86_400_000L);
     }
 
     @Test

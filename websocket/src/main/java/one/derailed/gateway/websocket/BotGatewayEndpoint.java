@@ -3,7 +3,6 @@ package one.derailed.gateway.websocket;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -15,17 +14,13 @@ import java.util.function.BiFunction;
  * against the store on a small bounded executor, never on the event loop; the socket reads nothing more until the
  * answer is written, so answers stay in request order. A missing or bad token gets 401, a full executor 503.
  *
- * <p>{@code session_start_limit} is fixed for now (1000 of 1000 left, reset in 24 h, max_concurrency 1): the live
- * counters come with the identify limits.
+ * <p>{@code session_start_limit} is the user's live budget, counted by their User entity across every connection.
  */
 final class BotGatewayEndpoint {
     static final String UNAUTHORIZED = "{\"message\":\"401: Unauthorized\",\"code\":0}";
     static final String BUSY = "{\"message\":\"the gateway is busy: retry shortly\",\"code\":0}";
     static final String FAILED = "{\"message\":\"500: Internal Server Error\",\"code\":0}";
     static final int GUILDS_PER_SHARD = 1000;
-    static final int SESSION_START_TOTAL = 1000;
-    static final long SESSION_START_RESET_AFTER_MILLIS = 86_400_000L;
-    static final int MAX_CONCURRENCY = 1;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BotGatewayEndpoint.class);
     private static final String SCHEME = "Bot ";
@@ -58,9 +53,9 @@ final class BotGatewayEndpoint {
                 HttpResponseStatus status;
                 String body;
                 try {
-                    OptionalInt guilds = accounts.guildCount(token);
-                    status = guilds.isPresent() ? HttpResponseStatus.OK : HttpResponseStatus.UNAUTHORIZED;
-                    body = guilds.isPresent() ? body(guilds.getAsInt()) : UNAUTHORIZED;
+                    var account = accounts.account(token);
+                    status = account.isPresent() ? HttpResponseStatus.OK : HttpResponseStatus.UNAUTHORIZED;
+                    body = account.map(this::body).orElse(UNAUTHORIZED);
                 } catch (RuntimeException e) {
                     LOG.warn("GET /gateway/bot: the token check failed", e);
                     status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
@@ -102,9 +97,11 @@ final class BotGatewayEndpoint {
         return Math.max(1, (guilds + GUILDS_PER_SHARD - 1) / GUILDS_PER_SHARD);
     }
 
-    private String body(int guilds) {
-        return "{\"url\":" + urlJson + ",\"shards\":" + shardsFor(guilds) + ",\"session_start_limit\":{\"total\":"
-                + SESSION_START_TOTAL + ",\"remaining\":" + SESSION_START_TOTAL + ",\"reset_after\":"
-                + SESSION_START_RESET_AFTER_MILLIS + ",\"max_concurrency\":" + MAX_CONCURRENCY + "}}";
+    private String body(BotAccounts.Account account) {
+        var limit = account.startLimit();
+        return "{\"url\":" + urlJson + ",\"shards\":" + shardsFor(account.guilds())
+                + ",\"session_start_limit\":{\"total\":" + limit.total() + ",\"remaining\":" + limit.remaining()
+                + ",\"reset_after\":" + limit.resetAfterMillis() + ",\"max_concurrency\":" + limit.maxConcurrency()
+                + "}}";
     }
 }
