@@ -86,13 +86,16 @@ final class GatewayClient implements AutoCloseable {
         heartbeats.shutdownNow();
     }
 
-    /** Sends one text message; synchronized because the JDK client allows one send in flight at a time. */
+    /**
+     * Sends one text message, failing after {@link #WAIT} rather than hanging on a socket that no longer drains;
+     * synchronized because the JDK client allows one send in flight at a time.
+     */
     synchronized void send(String text) {
-        socket.sendText(text, true).join();
+        socket.sendText(text, true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     synchronized void sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     long lastSeq() {
@@ -166,7 +169,8 @@ final class GatewayClient implements AutoCloseable {
 
     synchronized void closeWith(int code) {
         if (!socket.isOutputClosed()) {
-            socket.sendClose(code, "bye").exceptionally(alreadyGone -> null).join();
+            socket.sendClose(code, "bye").orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
+                    .exceptionally(alreadyGone -> null).join();
         }
     }
 
