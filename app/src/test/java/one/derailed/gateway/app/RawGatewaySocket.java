@@ -98,20 +98,11 @@ final class RawGatewaySocket implements AutoCloseable {
 
     /** Reads the next text message (the gateway sends unfragmented, unmasked frames). */
     JsonNode read() throws IOException {
-        int first = in.readUnsignedByte();
-        int second = in.readUnsignedByte();
-        long length = second & 0x7f;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
-        }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        if ((first & 0x0f) == 8) {
+        Frame frame = readFrame();
+        if (frame.opcode() == 8) {
             throw new IOException("closed by the server");
         }
-        return Json.MAPPER.readTree(payload);
+        return Json.MAPPER.readTree(frame.payload());
     }
 
     /** Sends one masked text message, as a client must. */

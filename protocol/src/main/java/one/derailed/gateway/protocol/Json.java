@@ -16,4 +16,14 @@ public final class Json {
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     private Json() {}
+
+    /** The JSON text {@code utf8} as a tree, or a missing node when it is not JSON (for payloads the gateway reads
+     *  only to route them; the bytes themselves are forwarded untouched). */
+    public static com.fasterxml.jackson.databind.JsonNode readOrMissing(byte[] utf8) {
+        try {
+            return MAPPER.readTree(utf8);
+        } catch (java.io.IOException e) {
+            return MAPPER.missingNode();
+        }
+    }
 }

@@ -120,10 +120,6 @@ final class GuildDocument {
     }
 
     static JsonNode parse(byte[] data) {
-        try {
-            return Json.MAPPER.readTree(data);
-        } catch (java.io.IOException e) {
-            return Json.MAPPER.missingNode();
-        }
+        return Json.readOrMissing(data);
     }
 }

@@ -268,7 +268,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
             return this;
         }
         if (join.member() != null) {
-            JsonNode member = parse(join.member());
+            JsonNode member = one.derailed.gateway.protocol.Json.readOrMissing(join.member());
             subscribe(join.guildId(), join.member(), member.path("joined_at").asText(null));
         } else {
             getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
@@ -493,14 +493,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
      * Numbers and sends a dispatch, keeping it for a resume. While the socket is away, a dispatch that pushes older
      * ones out of the buffer makes an exact resume impossible, so the session ends rather than resume with a gap.
      */
-    private static JsonNode parse(byte[] json) {
-        try {
-            return one.derailed.gateway.protocol.Json.MAPPER.readTree(json);
-        } catch (java.io.IOException e) {
-            return one.derailed.gateway.protocol.Json.MAPPER.missingNode();
-        }
-    }
-
     private void dispatch(String event, byte[] data) {
         seq++;
         long bytesBefore = replay.bytes();

@@ -174,11 +174,10 @@ public final class User extends AbstractBehavior<User.Command> {
     }
 
     private static long guildIdOf(byte[] data) {
+        com.fasterxml.jackson.databind.JsonNode id = one.derailed.gateway.protocol.Json.readOrMissing(data).path("id");
         try {
-            com.fasterxml.jackson.databind.JsonNode id = one.derailed.gateway.protocol.Json.MAPPER.readTree(data)
-                    .path("id");
             return id.isIntegralNumber() ? id.longValue() : Long.parseLong(id.asText());
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             return 0;
         }
     }
