@@ -60,10 +60,20 @@ public final class Gateway implements AutoCloseable {
         return grpc.port();
     }
 
+    /**
+     * A graceful leave: no new calls or sockets; clients are told to reconnect (op 7); their sessions move to the
+     * other nodes, where the clients resume them; then the node leaves the cluster and its entities move.
+     */
     @Override
     public void close() {
         grpc.close();
         webSocket.close();
+        int stayed = node.sessions().evacuate().toCompletableFuture().join();
+        if (stayed > 0) {
+            LOG.info("{} sessions could not move to another node and end with this one", stayed);
+        }
         node.close();
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
 }

@@ -42,6 +42,8 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private final java.util.List<WebSocketFrame> early = new java.util.ArrayList<>(1);
     private static final int MAX_EARLY_FRAMES = 4;
     private long lastHeartbeatNanos;
+    /** A RESUME is looking for its session on other nodes; the socket takes no other IDENTIFY or RESUME meanwhile. */
+    private boolean locating;
     private long windowStartNanos;
     private int framesInWindow;
     private int clientCloseCode;
@@ -144,7 +146,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 connection.send(ServerFrames.HEARTBEAT_ACK);
             }
             case ClientPayload.Identify identify -> {
-                if (connection.session() != null) {
+                if (connection.session() != null || locating) {
                     connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already identified");
                 } else {
                     CompressionEncoder.onIdentify(connection.channel(), identify.compress());
@@ -152,15 +154,23 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 }
             }
             case ClientPayload.Resume resume -> {
-                ActorRef<Session.Command> resumable = sessions.directory().bySessionId(resume.sessionId());
-                if (connection.session() != null) {
+                if (connection.session() != null || locating) {
                     connection.close(CloseCode.ALREADY_AUTHENTICATED, "this connection already has a session");
-                } else if (resumable == null) {
-                    connection.send(ServerFrames.invalidSession(false));
-                    metrics.invalidSession();
-                } else {
-                    resumable.tell(new Session.Resume(connection, resume));
+                    return;
                 }
+                // The session may live on another node (the client resumed elsewhere, or its node left): it is
+                // found and moved here, off this thread; the socket waits for the answer.
+                locating = true;
+                sessions.locate(resume.sessionId(), resume.token()).whenComplete((resumable, failure) ->
+                        connection.channel().eventLoop().execute(() -> {
+                            locating = false;
+                            if (resumable == null) {
+                                connection.send(ServerFrames.invalidSession(false));
+                                metrics.invalidSession();
+                            } else {
+                                resumable.tell(new Session.Resume(connection, resume));
+                            }
+                        }));
             }
             default -> {
                 ActorRef<Session.Command> session = connection.session();

@@ -32,10 +32,17 @@ public record GatewaySettings(
 
     /**
      * Session behaviour: how long identify may take, which privileged intents bots get, how long a session outlives
-     * its socket, and the bounds of its replay buffer.
+     * its socket, the bounds of its replay buffer, and how sessions move between nodes.
      */
     public record Sessions(Duration readyTimeout, int privilegedIntentsForBots, Duration resumeTimeout,
-                           int replayMaxEvents, long replayMaxBytes, User.StartLimits startLimits) {}
+                           int replayMaxEvents, long replayMaxBytes, User.StartLimits startLimits,
+                           Handoff handoff) {}
+
+    /**
+     * Moving sessions between nodes: how long a resume waits for another node to find its session, how long a move
+     * may take before the session gives up on it, and how long a leaving node waits for its sessions to move.
+     */
+    public record Handoff(Duration locateTimeout, Duration moveTimeout, Duration evacuateDeadline) {}
 
     /** Guild entities: how long an idle guild with no subscribers lives, and the stash bound while loading. */
     public record Guilds(Duration idleTimeout, int stashCapacity) {}
@@ -67,7 +74,10 @@ public record GatewaySettings(
                         new User.StartLimits(c.getInt("sessions.session-start-limit.total"),
                                 c.getDuration("sessions.session-start-limit.window"),
                                 c.getInt("sessions.identify.max-concurrency"),
-                                c.getDuration("sessions.identify.interval"))),
+                                c.getDuration("sessions.identify.interval")),
+                        new Handoff(c.getDuration("sessions.handoff.locate-timeout"),
+                                c.getDuration("sessions.handoff.move-timeout"),
+                                c.getDuration("sessions.handoff.evacuate-deadline"))),
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
                 new Ready(c.getInt("ready.workers")),

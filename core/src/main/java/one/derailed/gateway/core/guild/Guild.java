@@ -37,9 +37,26 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
 
     public sealed interface Command extends CborSerializable {}
 
-    /** A session wants this guild's events; {@code member} is its member object, encoded. */
+    /**
+     * A session wants this guild's events; {@code member} is its member object, encoded. A {@code quiet} subscription
+     * renews one the session had with an earlier incarnation of this guild (which stopped: its node crashed, or it
+     * moved): the client already has the guild, so it gets no GUILD_CREATE and others see no presence change.
+     */
     public record Subscribe(ActorRef<Relay.Command> relay, long session, long userId, int intents, byte[] member,
-                            String joinedAt, Presence presence, int largeThreshold) implements Command {}
+                            String joinedAt, Presence presence, int largeThreshold, boolean quiet) implements Command {
+        public Subscribe(ActorRef<Relay.Command> relay, long session, long userId, int intents, byte[] member,
+                         String joinedAt, Presence presence, int largeThreshold) {
+            this(relay, session, userId, intents, member, joinedAt, presence, largeThreshold, false);
+        }
+    }
+
+    /**
+     * A session moved to another node ({@code newRelay}, {@code newSession}): it takes the old one's place, and the
+     * old node hears {@link Relay.Drained} after the last event sent there, so the session can put the events it got
+     * through either node in order.
+     */
+    public record Move(ActorRef<Relay.Command> relay, long session, ActorRef<Relay.Command> newRelay,
+                       long newSession, long userId, int intents) implements Command {}
 
     public record Unsubscribe(ActorRef<Relay.Command> relay, long session, long userId) implements Command {}
 
@@ -64,6 +81,9 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
     public record PublishAck(boolean accepted, String reason) implements CborSerializable {
         public static final PublishAck ACCEPTED = new PublishAck(true, null);
     }
+
+    /** A node with subscribers here is gone: crashed, or left without handing its sessions over. */
+    private record NodeLost(ActorRef<Relay.Command> relay) implements Command {}
 
     private record SnapshotLoaded(Optional<GuildSnapshot> snapshot, String failure) implements Command {}
 
@@ -110,6 +130,8 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         return newReceiveBuilder()
                 .onMessage(Subscribe.class, this::onSubscribe)
                 .onMessage(Unsubscribe.class, this::onUnsubscribe)
+                .onMessage(Move.class, this::onMove)
+                .onMessage(NodeLost.class, this::onNodeLost)
                 .onMessage(UpdatePresence.class, this::onUpdatePresence)
                 .onMessage(Publish.class, this::onPublish)
                 .onMessage(GetInfo.class, this::onGetInfo)
@@ -127,12 +149,14 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         if (document == null) {
             return holdUntilLoaded(subscribe);
         }
+        watchNode(subscribe.relay());
         boolean cameOnline = state.subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(),
                 subscribe.intents(), subscribe.member(), subscribe.presence());
-        subscribe.relay().tell(new Relay.Subscribed(subscribe.session(), guildId,
-                state.guildCreateFor(document, subscribe.userId(), subscribe.intents(), subscribe.largeThreshold(),
-                        subscribe.joinedAt())));
-        if (cameOnline && subscribe.presence().visibleToOthers()) {
+        byte[] guildCreate = subscribe.quiet() ? null : state.guildCreateFor(document, subscribe.userId(),
+                subscribe.intents(), subscribe.largeThreshold(), subscribe.joinedAt());
+        subscribe.relay().tell(new Relay.Subscribed(subscribe.session(), guildId, guildCreate,
+                getContext().getSelf()));
+        if (cameOnline && !subscribe.quiet() && subscribe.presence().visibleToOthers()) {
             announcePresence(subscribe.userId(), subscribe.session());
         }
         getContext().cancelReceiveTimeout();
@@ -147,8 +171,58 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         if (state.unsubscribe(unsubscribe.relay(), unsubscribe.session(), unsubscribe.userId()) && wasVisible) {
             announcePresence(unsubscribe.userId(), unsubscribe.session());
         }
+        unwatchIfGone(unsubscribe.relay());
         idleWhenEmpty();
         return this;
+    }
+
+    /**
+     * The moved session takes its old place when this guild still has it; otherwise (this guild is a newer
+     * incarnation) it subscribes anew, quietly. Either way the old node gets the drain marker after everything this
+     * guild sent it.
+     */
+    private Behavior<Command> onMove(Move move) {
+        if (document == null && loading) {
+            return holdUntilLoaded(move);
+        }
+        boolean moved = document != null && state.move(move.relay(), move.session(), move.newRelay(),
+                move.newSession(), move.userId(), move.intents());
+        if (moved) {
+            watchNode(move.newRelay());
+            unwatchIfGone(move.relay());
+            move.newRelay().tell(new Relay.Subscribed(move.newSession(), guildId, null, getContext().getSelf()));
+        } else {
+            move.newRelay().tell(new Relay.Resubscribe(new long[] {move.newSession()}, guildId));
+        }
+        move.relay().tell(new Relay.Drained(move.session(), guildId));
+        return this;
+    }
+
+    /**
+     * A node's sessions cannot unsubscribe themselves when their node crashed: they go here at once, and users left
+     * with no session are announced offline, as if each had closed.
+     */
+    private Behavior<Command> onNodeLost(NodeLost lost) {
+        long[] wentOffline = state.removeNode(lost.relay());
+        getContext().getLog().info("guild {}: a node left with sessions here; {} users went offline", guildId,
+                wentOffline.length);
+        for (long userId : wentOffline) {
+            announcePresence(userId, 0);
+        }
+        idleWhenEmpty();
+        return this;
+    }
+
+    private void watchNode(ActorRef<Relay.Command> relay) {
+        if (!state.hasNode(relay)) {
+            getContext().watchWith(relay, new NodeLost(relay));
+        }
+    }
+
+    private void unwatchIfGone(ActorRef<Relay.Command> relay) {
+        if (!state.hasNode(relay)) {
+            getContext().unwatch(relay);
+        }
     }
 
     private Behavior<Command> onUpdatePresence(UpdatePresence update) {
@@ -223,8 +297,10 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         long userId = MemberEvents.userId(GuildDocument.parse(publish.data()));
         if (userId != 0) {
             boolean wasVisible = state.isVisiblyOnline(userId);
-            state.removeUser(userId).forEach((relay, sessions) ->
-                    relay.tell(new Relay.Unsubscribed(sessions, guildId, false)));
+            state.removeUser(userId).forEach((relay, sessions) -> {
+                relay.tell(new Relay.Unsubscribed(sessions, guildId, false));
+                unwatchIfGone(relay);
+            });
             if (wasVisible) {
                 announcePresence(userId, 0);
             }
@@ -285,6 +361,9 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         stash.forEach(waiting -> {
             if (waiting instanceof Subscribe s) {
                 s.relay().tell(new Relay.Unsubscribed(new long[] {s.session()}, guildId, unavailable));
+            } else if (waiting instanceof Move m) {
+                m.newRelay().tell(new Relay.Unsubscribed(new long[] {m.newSession()}, guildId, unavailable));
+                m.relay().tell(new Relay.Drained(m.session(), guildId));
             } else if (waiting instanceof Publish p) {
                 p.replyTo().tell(PublishAck.ACCEPTED);
             } else if (waiting instanceof GetInfo g) {
@@ -312,6 +391,9 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
                 p.replyTo().tell(new PublishAck(false, "guild " + guildId + " is loading and overloaded"));
             } else if (command instanceof Subscribe s) {
                 s.relay().tell(new Relay.Unsubscribed(new long[] {s.session()}, guildId, true));
+            } else if (command instanceof Move m) {
+                m.newRelay().tell(new Relay.Unsubscribed(new long[] {m.newSession()}, guildId, true));
+                m.relay().tell(new Relay.Drained(m.session(), guildId));
             }
             return this;
         }

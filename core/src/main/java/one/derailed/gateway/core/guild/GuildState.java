@@ -115,6 +115,22 @@ final class GuildState {
             return true;
         }
 
+        /** Puts another session in a session's place, keeping its presence; false when that session is not here. */
+        boolean replace(ActorRef<Relay.Command> relay, long number, ActorRef<Relay.Command> newRelay, long newNumber) {
+            int i = indexOf(relay, number);
+            if (i < 0) {
+                return false;
+            }
+            if (where instanceof Sessions several) {
+                several.relays[i] = newRelay;
+                several.numbers[i] = newNumber;
+            } else {
+                where = newRelay;
+                session = newNumber;
+            }
+            return true;
+        }
+
         /** Sets a session's presence, which becomes the latest; false when the session is not here. */
         boolean update(ActorRef<Relay.Command> relay, long number, Presence presence) {
             int i = indexOf(relay, number);
@@ -212,6 +228,29 @@ final class GuildState {
         }
         entry.add(shared, session, CanonicalPresences.of(presence));
         return cameOnline;
+    }
+
+    /**
+     * Moves a session to another node (a session handed over on RESUME or on a node's graceful leave): it keeps its
+     * place, member object and presence, so nobody sees it go or come. False when the session is not here.
+     */
+    boolean move(ActorRef<Relay.Command> relay, long session, ActorRef<Relay.Command> newRelay, long newSession,
+                 long userId, int intents) {
+        OnlineMember entry = online.get(userId);
+        NodeSubscribers from = nodes.get(relay);
+        if (entry == null || from == null || !from.contains(session)) {
+            return false;
+        }
+        from.remove(session);
+        if (from.isEmpty()) {
+            nodes.remove(relay);
+        }
+        NodeSubscribers to = nodes.computeIfAbsent(newRelay, NodeSubscribers::new);
+        if (!to.put(newSession, userId, intents)) {
+            subscriberCount--;
+        }
+        entry.replace(relay, session, to.relay, newSession);
+        return true;
     }
 
     /** Removes a session; true when it was the user's last here, so the user just went offline. */
@@ -403,6 +442,42 @@ final class GuildState {
         });
         online.remove(userId);
         return removed;
+    }
+
+    /** Whether sessions of the node behind {@code relay} are subscribed here. */
+    boolean hasNode(ActorRef<Relay.Command> relay) {
+        return nodes.containsKey(relay);
+    }
+
+    /**
+     * Drops every session of a node that is gone (crashed or left without handing its sessions over); returns the
+     * users who were visibly online and have no session left, who must be announced offline.
+     */
+    long[] removeNode(ActorRef<Relay.Command> relay) {
+        NodeSubscribers node = nodes.remove(relay);
+        if (node == null) {
+            return new long[0];
+        }
+        subscriberCount -= node.size();
+        long[] wentOffline = new long[node.size()];
+        int count = 0;
+        for (int i = 0; i < node.size(); i++) {
+            long userId = node.user(i);
+            OnlineMember entry = online.get(userId);
+            if (entry == null || !entry.remove(node.relay, node.session(i))) {
+                continue;
+            }
+            int left = entry.sessionCount();
+            if (left > 0) {
+                entry.latest = entry.presence(left - 1);
+            } else {
+                online.remove(userId);
+                if (entry.latest.visibleToOthers()) {
+                    wentOffline[count++] = userId;
+                }
+            }
+        }
+        return Arrays.copyOf(wentOffline, count);
     }
 
     /** Replaces an online member's member object (GUILD_MEMBER_UPDATE); false when the user is not online here. */

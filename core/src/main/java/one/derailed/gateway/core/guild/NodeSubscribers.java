@@ -71,6 +71,14 @@ final class NodeSubscribers {
         return true;
     }
 
+    long session(int slot) {
+        return sessions[slot];
+    }
+
+    long user(int slot) {
+        return users[slot];
+    }
+
     boolean contains(long session) {
         return slots.containsKey(session);
     }

@@ -33,6 +33,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter guildPublishes;
     private final Counter relayMessages;
     private final Counter resumes;
+    private final Counter sessionsMovedIn;
     private final Counter invalidSessions;
     private final Counter heartbeatTimeouts;
     private final ConcurrentHashMap<String, Counter> closes = new ConcurrentHashMap<>();
@@ -62,6 +63,9 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("messages guilds sent to node relays; per publish it is the number of nodes reached")
                 .register(registry);
         resumes = Counter.builder("derailed.sessions.resumed").register(registry);
+        sessionsMovedIn = Counter.builder("derailed.sessions.moved.in")
+                .description("sessions moved to this node from another (a resume elsewhere, a node leaving)")
+                .register(registry);
         invalidSessions = Counter.builder("derailed.sessions.invalid")
                 .description("op 9 INVALID_SESSION sent").register(registry);
         heartbeatTimeouts = Counter.builder("derailed.heartbeat.timeouts").register(registry);
@@ -106,6 +110,10 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public void resumed() {
         resumes.increment();
+    }
+
+    public void sessionMovedIn() {
+        sessionsMovedIn.increment();
     }
 
     public void invalidSession() {

@@ -106,15 +106,17 @@ public final class GatewayNode implements AutoCloseable {
                 Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices))
                 .withRole("guilds"));
         sharding.init(Entity.of(User.TYPE_KEY, entity ->
-                User.create(entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits(), metrics))
+                User.create(Long.parseLong(entity.getEntityId()), entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits(), metrics))
                 .withRole("users"));
 
         ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
         Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
                 settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
                 settings.webSocket().publicUrl(), settings.sessions().resumeTimeout(),
-                settings.sessions().replayMaxEvents(), settings.sessions().replayMaxBytes(), metrics);
-        return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices),
+                settings.sessions().replayMaxEvents(), settings.sessions().replayMaxBytes(),
+                settings.sessions().handoff().moveTimeout(), metrics);
+        return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices,
+                        settings.sessions().handoff()),
                 new ShardedEventIngress(sharding, settings.ingress().askTimeout(), metrics), metrics);
     }
 

@@ -84,6 +84,11 @@ public final class ReplayBuffer {
         return missed;
     }
 
+    /** Every buffered entry, oldest first: what a session hands to its new node when it moves. */
+    public List<Entry> entries() {
+        return new ArrayList<>(entries);
+    }
+
     public int events() {
         return entries.size();
     }

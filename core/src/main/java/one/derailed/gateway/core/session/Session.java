@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import one.derailed.gateway.core.CborSerializable;
 import one.derailed.gateway.core.guild.Guild;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.json.DiscordObjects;
@@ -50,8 +53,59 @@ public final class Session extends AbstractBehavior<Session.Command> {
     public record ConnectionClosed(Connection connection, int closeCode, boolean byClient)
             implements Command, NoSerializationVerificationNeeded {}
 
+    /**
+     * What guilds and users send a session through its relay. A moving session passes these on to its new node in
+     * the order they came, wrapped in {@link Handed}, so they carry their type across.
+     */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+    @JsonSubTypes({@JsonSubTypes.Type(value = Dispatch.class, name = "dispatch"),
+            @JsonSubTypes.Type(value = GuildAvailable.class, name = "guild-available"),
+            @JsonSubTypes.Type(value = GuildGone.class, name = "guild-gone"),
+            @JsonSubTypes.Type(value = JoinGuild.class, name = "join-guild"),
+            @JsonSubTypes.Type(value = Resubscribe.class, name = "resubscribe"),
+            @JsonSubTypes.Type(value = Reattach.class, name = "reattach"),
+            @JsonSubTypes.Type(value = Drained.class, name = "drained")})
+    public sealed interface Delivery extends Command, NoSerializationVerificationNeeded {}
+
     /** The user joined a guild: subscribe to it. {@code member} is the encoded member object, or null to load it. */
-    public record JoinGuild(long guildId, byte[] member) implements Command, NoSerializationVerificationNeeded {}
+    public record JoinGuild(long guildId, byte[] member) implements Delivery {}
+
+    /** The guild's incarnation this session subscribed to is gone: subscribe to the next one, quietly. */
+    public record Resubscribe(long guildId) implements Delivery {}
+
+    /** The user's entity this session attached to is gone: attach to the next one. */
+    public record Reattach() implements Delivery {
+        public static final Reattach INSTANCE = new Reattach();
+    }
+
+    /** The guild or user {@code source} sends nothing more to this session's old node (see {@link Relay.Drained}). */
+    public record Drained(long source) implements Delivery {}
+
+    /** A delivery that reached this session's old node, passed on by it after the session moved here. */
+    public record Handed(Delivery delivery) implements Command, CborSerializable {}
+
+    /**
+     * Move this session to the node of {@code target}, because its client asked to resume there with {@code token}
+     * (checked first), or, with a null token, because this node is leaving.
+     */
+    public record MoveTo(ActorRef<SessionHandoff.Command> target, String token)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** The session's new incarnation, started from its snapshot, is {@code session}: pass deliveries on to it. */
+    public record AdoptedBy(ActorRef<Command> session) implements Command, CborSerializable {}
+
+    /** The move did not happen (the target is gone or refused): stay here as before. */
+    public record AdoptionFailed(String reason) implements Command, CborSerializable {}
+
+    /**
+     * Everything a session is, as it moves to another node: who, what it may receive, where it is subscribed, and
+     * its numbering and replay buffer, so the client resumes there exactly. {@code relay}, {@code number} and
+     * {@code session} name its old place.
+     */
+    public record Snapshot(String sessionId, UserRecord user, int intents, Presence presence, int largeThreshold,
+                           int shardId, int shardCount, long[] guilds, long seq, List<ReplayBuffer.Entry> replay,
+                           long resumeWindowLeftMillis, ActorRef<Relay.Command> relay, long number,
+                           ActorRef<Command> session) implements CborSerializable {}
 
     /** A client asks, on {@code connection}, to resume this session (op 6). */
     public record Resume(Connection connection, ClientPayload.Resume resume)
@@ -65,15 +119,13 @@ public final class Session extends AbstractBehavior<Session.Command> {
                               long evicted, boolean connected) {}
 
     /** An event for this session (from its relay); {@code data} is shared with every other recipient. */
-    public record Dispatch(String event, byte[] data) implements Command, NoSerializationVerificationNeeded {}
+    public record Dispatch(String event, byte[] data) implements Delivery {}
 
     /** A guild accepted this session's subscription. */
-    public record GuildAvailable(long guildId, byte[] guildCreate)
-            implements Command, NoSerializationVerificationNeeded {}
+    public record GuildAvailable(long guildId, byte[] guildCreate) implements Delivery {}
 
     /** A guild dropped this session: the user left it, or it is unavailable. */
-    public record GuildGone(long guildId, boolean unavailable)
-            implements Command, NoSerializationVerificationNeeded {}
+    public record GuildGone(long guildId, boolean unavailable) implements Delivery {}
 
     private record ReadyAnswered(ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
@@ -81,7 +133,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private record ResumeChecked(Resume request, long attempt, ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
-    private record MemberLoaded(long guildId, ReadyWorker.Result result, Throwable failure)
+    private record MemberLoaded(long guildId, boolean quiet, ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
     private record MembersLoaded(ClientPayload.RequestGuildMembers request, ReadyWorker.Result result,
@@ -96,11 +148,16 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private enum ResumeWindowOver implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+    private enum HandoffTimedOut implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+    private record MoveChecked(MoveTo request, ReadyWorker.Result result, Throwable failure)
+            implements Command, NoSerializationVerificationNeeded {}
+
     /** What a session needs from its node. */
     public record Services(SessionDirectory directory, ActorRef<ReadyWorker.Command> ready, ClusterSharding sharding,
                            ActorRef<Relay.Command> relay, Duration readyTimeout, int privilegedIntentsForBots,
                            String resumeGatewayUrl, Duration resumeTimeout, int replayMaxEvents,
-                           long replayMaxBytes, GatewayMetrics metrics) {}
+                           long replayMaxBytes, Duration handoffTimeout, GatewayMetrics metrics) {}
 
     public static Behavior<Command> create(Services services, SessionDirectory.SessionIdentity identity,
                                            Connection connection, ClientPayload.Identify identify) {
@@ -108,9 +165,20 @@ public final class Session extends AbstractBehavior<Session.Command> {
                 timers -> new Session(context, timers, services, identity, connection, identify)));
     }
 
+    /** The session described by {@code snapshot}, moved here from another node and waiting for its client. */
+    public static Behavior<Command> adopt(Services services, SessionDirectory.SessionIdentity identity,
+                                          Snapshot snapshot) {
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new Session(context, timers, services, identity, snapshot)));
+    }
+
     private final Services services;
     private final SessionDirectory.SessionIdentity identity;
+    /** What the client identified with; null for a session that moved here, which has all it needs from it. */
     private final ClientPayload.Identify identify;
+    private int largeThreshold;
+    private int shardId;
+    private int shardCount = 1;
     private final TimerScheduler<Command> timers;
     private final ReplayBuffer replay;
     private Connection connection;
@@ -121,6 +189,14 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private long seq;
     private boolean overflowedWhileAway;
     private long resumeAttempts;
+    /** Moving away: deliveries that came before the new incarnation answered, and where they now go. */
+    private boolean moving;
+    private ActorRef<Command> movedTo;
+    /** Drain markers still to come: on the old node until it may stop, on the new one until it is in order. */
+    private int drainsLeft;
+    /** Arrived by move: deliveries sent straight here, held until every source drained its old path. */
+    private boolean draining;
+    private final List<Delivery> held = new ArrayList<>();
     /** Discord's cap on members per GUILD_MEMBERS_CHUNK. */
     static final int MAX_CHUNK_MEMBERS = 1000;
     /** Members a query by prefix returns when it names no limit. */
@@ -137,19 +213,73 @@ public final class Session extends AbstractBehavior<Session.Command> {
         this.identity = identity;
         this.connection = connection;
         this.identify = identify;
+        this.largeThreshold = identify.largeThreshold();
         services.directory().add(identity, context.getSelf());
         context.ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
                 replyTo -> new ReadyWorker.Load(identify.token(), replyTo), ReadyAnswered::new);
+    }
+
+    /**
+     * A session arriving from another node takes its old place in each guild and in its user, which tell the old
+     * node when they stopped sending there; until all have, what they send here waits behind what they sent there.
+     */
+    private Session(ActorContext<Command> context, TimerScheduler<Command> timers, Services services,
+                    SessionDirectory.SessionIdentity identity, Snapshot snapshot) {
+        super(context);
+        this.timers = timers;
+        this.services = services;
+        this.identity = identity;
+        this.identify = null;
+        this.replay = new ReplayBuffer(services.replayMaxEvents(), services.replayMaxBytes());
+        this.connection = null;
+        this.user = snapshot.user();
+        this.intents = snapshot.intents();
+        this.presence = snapshot.presence();
+        this.largeThreshold = snapshot.largeThreshold();
+        this.shardId = snapshot.shardId();
+        this.shardCount = snapshot.shardCount();
+        this.seq = snapshot.seq();
+        for (ReplayBuffer.Entry entry : snapshot.replay()) {
+            replay.add(entry.seq(), entry.event(), entry.data());
+        }
+        services.metrics().replayBuffer(replay.bytes(), replay.events());
+        for (long guildId : snapshot.guilds()) {
+            guilds.add(guildId);
+        }
+        services.directory().add(identity, context.getSelf());
+        draining = true;
+        drainsLeft = guilds.size() + 1;
+        for (long guildId : guilds) {
+            guild(guildId).tell(new Guild.Move(snapshot.relay(), snapshot.number(), services.relay(),
+                    identity.number(), user.id(), intents));
+        }
+        services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
+                .tell(new User.Move(snapshot.relay(), snapshot.number(), attachment()));
+        snapshot.session().tell(new AdoptedBy(context.getSelf()));
+        timers.startSingleTimer(HandoffTimedOut.INSTANCE, services.handoffTimeout());
+        timers.startSingleTimer(ResumeWindowOver.INSTANCE,
+                Duration.ofMillis(Math.max(1, snapshot.resumeWindowLeftMillis())));
+    }
+
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Guild.Command> guild(long guildId) {
+        return services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId));
+    }
+
+    private User.Attach attachment() {
+        return new User.Attach(services.relay(), identity.number(), intents, shardId, shardCount);
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(ReadyAnswered.class, this::onReadyAnswered)
-                .onMessage(Dispatch.class, this::onDispatch)
-                .onMessage(GuildAvailable.class, this::onGuildAvailable)
-                .onMessage(GuildGone.class, this::onGuildGone)
-                .onMessage(JoinGuild.class, this::onJoinGuild)
+                .onMessage(Delivery.class, this::onDelivery)
+                .onMessage(Handed.class, this::onHanded)
+                .onMessage(MoveTo.class, this::onMoveTo)
+                .onMessage(MoveChecked.class, this::onMoveChecked)
+                .onMessage(AdoptedBy.class, this::onAdoptedBy)
+                .onMessage(AdoptionFailed.class, this::onAdoptionFailed)
+                .onMessage(HandoffTimedOut.class, this::onHandoffTimedOut)
                 .onMessage(StartDecided.class, this::onStartDecided)
                 .onMessage(MemberLoaded.class, this::onMemberLoaded)
                 .onMessage(MembersLoaded.class, this::onMembersLoaded)
@@ -233,6 +363,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
                 Presence.Platform.of(identify.properties()));
 
         ClientPayload.Shard shard = identify.shard();
+        shardId = shard == null ? 0 : shard.id();
+        shardCount = shard == null ? 1 : shard.count();
         List<MemberRecord> mine = new ArrayList<>();
         for (MemberRecord membership : loaded.memberships()) {
             if (shard == null || shard.owns(membership.guildId())) {
@@ -245,22 +377,23 @@ public final class Session extends AbstractBehavior<Session.Command> {
         for (MemberRecord membership : mine) {
             subscribe(membership);
         }
-        services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
-                .tell(new User.Attach(services.relay(), identity.number(), intents,
-                        shard == null ? 0 : shard.id(), shard == null ? 1 : shard.count()));
+        services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id())).tell(attachment());
         return this;
     }
 
     private void subscribe(MemberRecord membership) {
-        subscribe(membership.guildId(), DiscordObjects.bytes(DiscordObjects.member(membership)),
-                DiscordObjects.timestamp(membership.joinedAt()));
+        subscribe(membership, false);
     }
 
-    private void subscribe(long guildId, byte[] member, String joinedAt) {
+    private void subscribe(MemberRecord membership, boolean quiet) {
+        subscribe(membership.guildId(), DiscordObjects.bytes(DiscordObjects.member(membership)),
+                DiscordObjects.timestamp(membership.joinedAt()), quiet);
+    }
+
+    private void subscribe(long guildId, byte[] member, String joinedAt, boolean quiet) {
         guilds.add(guildId);
-        services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
-                .tell(new Guild.Subscribe(services.relay(), identity.number(), user.id(), intents, member, joinedAt,
-                        presence, identify.largeThreshold()));
+        guild(guildId).tell(new Guild.Subscribe(services.relay(), identity.number(), user.id(), intents, member,
+                joinedAt, presence, largeThreshold, quiet));
     }
 
     private Behavior<Command> onJoinGuild(JoinGuild join) {
@@ -269,19 +402,36 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
         if (join.member() != null) {
             JsonNode member = one.derailed.gateway.protocol.Json.readOrMissing(join.member());
-            subscribe(join.guildId(), join.member(), member.path("joined_at").asText(null));
+            subscribe(join.guildId(), join.member(), member.path("joined_at").asText(null), false);
         } else {
-            getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
-                    replyTo -> new ReadyWorker.LoadMember(join.guildId(), user.id(), replyTo),
-                    (result, failure) -> new MemberLoaded(join.guildId(), result, failure));
+            loadMember(join.guildId(), false);
         }
         return this;
     }
 
+    private void loadMember(long guildId, boolean quiet) {
+        getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
+                replyTo -> new ReadyWorker.LoadMember(guildId, user.id(), replyTo),
+                (result, failure) -> new MemberLoaded(guildId, quiet, result, failure));
+    }
+
+    /** The guild this session was subscribed to is a new incarnation now: renew, without telling the client. */
+    private void resubscribe(long guildId) {
+        if (user != null && guilds.contains(guildId)) {
+            loadMember(guildId, true);
+        }
+    }
+
+    /**
+     * A member object to subscribe with. A renewal that finds the user no longer a member ends the subscription
+     * as a removal would.
+     */
     private Behavior<Command> onMemberLoaded(MemberLoaded loaded) {
-        if (loaded.result() instanceof ReadyWorker.MembersFound found && !found.members().isEmpty()
-                && !guilds.contains(loaded.guildId())) {
-            subscribe(found.members().get(0));
+        boolean found = loaded.result() instanceof ReadyWorker.MembersFound members && !members.members().isEmpty();
+        if (found && loaded.quiet() == guilds.contains(loaded.guildId())) {
+            subscribe(((ReadyWorker.MembersFound) loaded.result()).members().get(0), loaded.quiet());
+        } else if (loaded.quiet() && loaded.result() instanceof ReadyWorker.MembersFound) {
+            onGuildGone(new GuildGone(loaded.guildId(), false));
         } else if (loaded.failure() != null || loaded.result() instanceof ReadyWorker.Unavailable) {
             getContext().getLog().warn("session {} could not load its member object in guild {}",
                     identity.sessionId(), loaded.guildId());
@@ -347,13 +497,166 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
     }
 
-    private Behavior<Command> onDispatch(Dispatch event) {
-        dispatch(event.event(), event.data());
+    /**
+     * Moving away, deliveries go on to the new incarnation (held until it answers); just arrived, the ones sent
+     * here directly wait until every source has drained what it sent to the old node.
+     */
+    private Behavior<Command> onDelivery(Delivery delivery) {
+        if (moving) {
+            if (movedTo == null) {
+                held.add(delivery);
+                return this;
+            }
+            return passOn(delivery);
+        }
+        if (draining) {
+            if (held.size() >= services.replayMaxEvents()) {
+                return closeWith(CloseCode.SESSION_TIMED_OUT, "the session could not be moved in order; identify again");
+            }
+            held.add(delivery);
+            return this;
+        }
+        return apply(delivery);
+    }
+
+    private Behavior<Command> onHanded(Handed handed) {
+        if (!(handed.delivery() instanceof Drained)) {
+            return apply(handed.delivery());
+        }
+        if (draining && --drainsLeft == 0) {
+            draining = false;
+            timers.cancel(HandoffTimedOut.INSTANCE);
+            Behavior<Command> next = this;
+            for (Delivery waiting : held) {
+                next = apply(waiting);
+            }
+            held.clear();
+            return next;
+        }
+        return this;
+    }
+
+    private Behavior<Command> apply(Delivery delivery) {
+        switch (delivery) {
+            case Dispatch event -> dispatch(event.event(), event.data());
+            case GuildAvailable available -> onGuildAvailable(available);
+            case GuildGone gone -> onGuildGone(gone);
+            case JoinGuild join -> onJoinGuild(join);
+            case Resubscribe renew -> resubscribe(renew.guildId());
+            case Reattach reattach -> {
+                if (user != null) {
+                    services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id())).tell(attachment());
+                }
+            }
+            case Drained stray -> getContext().getLog().debug("session {}: stray drain marker from {}",
+                    identity.sessionId(), stray.source());
+        }
+        return this;
+    }
+
+    /**
+     * A client resumes on another node (after its token is checked), or this node leaves: the session's state goes
+     * to {@code target}'s node, and from then on this incarnation only passes deliveries on.
+     */
+    private Behavior<Command> onMoveTo(MoveTo move) {
+        if (user == null || moving || draining) {
+            move.target().tell(new SessionHandoff.Refused(identity.sessionId(), moving || draining));
+            return this;
+        }
+        if (move.token() == null) {
+            return startMove(move.target());
+        }
+        getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
+                replyTo -> new ReadyWorker.Authenticate(move.token(), replyTo),
+                (result, failure) -> new MoveChecked(move, result, failure));
+        return this;
+    }
+
+    private Behavior<Command> onMoveChecked(MoveChecked checked) {
+        boolean owner = checked.failure() == null && checked.result() instanceof ReadyWorker.Authenticated ok
+                && ok.userId() == user.id();
+        if (!owner || moving || draining) {
+            checked.request().target().tell(new SessionHandoff.Refused(identity.sessionId(), owner));
+            return this;
+        }
+        return startMove(checked.request().target());
+    }
+
+    private Behavior<Command> startMove(ActorRef<SessionHandoff.Command> target) {
+        if (connection != null) {
+            connection.close(CloseCode.UNKNOWN_ERROR, "this session was resumed on another connection");
+            connection = null;
+        }
+        moving = true;
+        drainsLeft = guilds.size() + 1;
+        timers.cancel(ResumeWindowOver.INSTANCE);
+        timers.startSingleTimer(HandoffTimedOut.INSTANCE, services.handoffTimeout());
+        target.tell(new SessionHandoff.Adopt(new Snapshot(identity.sessionId(), user, intents, presence,
+                largeThreshold, shardId, shardCount, guilds.stream().mapToLong(Long::longValue).toArray(), seq,
+                replay.entries(), services.resumeTimeout().toMillis(), services.relay(), identity.number(),
+                getContext().getSelf())));
+        return this;
+    }
+
+    private Behavior<Command> onAdoptedBy(AdoptedBy adopted) {
+        if (!moving || movedTo != null) {
+            return this;
+        }
+        movedTo = adopted.session();
+        Behavior<Command> next = this;
+        for (Delivery waiting : held) {
+            next = passOn(waiting);
+        }
+        held.clear();
+        return next;
+    }
+
+    private Behavior<Command> passOn(Delivery delivery) {
+        movedTo.tell(new Handed(delivery));
+        if (delivery instanceof Drained && --drainsLeft == 0) {
+            return endSession("moved to " + movedTo.path().address());
+        }
+        return this;
+    }
+
+    /** The move failed before anything was handed over: this incarnation is the session again. */
+    private Behavior<Command> onAdoptionFailed(AdoptionFailed failed) {
+        if (!moving || movedTo != null) {
+            return this;
+        }
+        getContext().getLog().info("session {} stays: {}", identity.sessionId(), failed.reason());
+        moving = false;
+        timers.cancel(HandoffTimedOut.INSTANCE);
+        timers.startSingleTimer(ResumeWindowOver.INSTANCE, services.resumeTimeout());
+        Behavior<Command> next = this;
+        for (Delivery waiting : held) {
+            next = apply(waiting);
+        }
+        held.clear();
+        return next;
+    }
+
+    /**
+     * Markers that never came mean events that may be lost: the old node died mid-move. The session ends rather
+     * than resume with a gap; its client identifies anew.
+     */
+    private Behavior<Command> onHandoffTimedOut(HandoffTimedOut timedOut) {
+        if (moving && movedTo == null) {
+            return onAdoptionFailed(new AdoptionFailed("the target node did not answer"));
+        }
+        if (moving) {
+            return endSession("moved, some sources never drained");
+        }
+        if (draining) {
+            getContext().getLog().warn("session {}: {} sources never drained after the move; it ends",
+                    identity.sessionId(), drainsLeft);
+            return closeWith(CloseCode.SESSION_TIMED_OUT, "the session could not be moved in order; identify again");
+        }
         return this;
     }
 
     private Behavior<Command> onGuildAvailable(GuildAvailable available) {
-        if (guilds.contains(available.guildId())) {
+        if (available.guildCreate() != null && guilds.contains(available.guildId())) {
             dispatch("GUILD_CREATE", available.guildCreate());
         }
         return this;
@@ -413,7 +716,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     }
 
     private Behavior<Command> onResume(Resume request) {
-        if (user == null) {
+        if (user == null || moving) {
             request.connection().send(ServerFrames.invalidSession(false));
             services.metrics().invalidSession();
             return this;
@@ -479,6 +782,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
         services.directory().remove(identity);
         services.metrics().replayBuffer(-replay.bytes(), -replay.events());
         if (user != null) {
+            services.relay().tell(new Relay.Forget(identity.number(),
+                    guilds.stream().mapToLong(Long::longValue).toArray(), user.id()));
+        }
+        if (user != null && movedTo == null) {
             for (long guildId : guilds) {
                 services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
                         .tell(new Guild.Unsubscribe(services.relay(), identity.number(), user.id()));

@@ -24,6 +24,11 @@ public final class SessionDirectory {
         return new SessionIdentity(numbers.incrementAndGet(), HexFormat.of().formatHex(id));
     }
 
+    /** A new number on this node for a session that moved here and keeps the session_id its client knows. */
+    public SessionIdentity adoptedIdentity(String sessionId) {
+        return new SessionIdentity(numbers.incrementAndGet(), sessionId);
+    }
+
     void add(SessionIdentity identity, ActorRef<Session.Command> session) {
         byNumber.put(identity.number(), session);
         byId.put(identity.sessionId(), session);
@@ -40,6 +45,11 @@ public final class SessionDirectory {
 
     public ActorRef<Session.Command> bySessionId(String sessionId) {
         return byId.get(sessionId);
+    }
+
+    /** Calls {@code action} with each live session on this node. */
+    public void forEach(java.util.function.Consumer<ActorRef<Session.Command>> action) {
+        byId.values().forEach(action);
     }
 
     public int size() {

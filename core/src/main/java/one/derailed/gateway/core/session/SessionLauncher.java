@@ -4,6 +4,11 @@ import one.derailed.gateway.protocol.ClientPayload;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import one.derailed.gateway.core.config.GatewaySettings;
 
 /**
  * SessionLauncher starts the Session of a socket that identified. It is called from socket threads and returns the
@@ -12,10 +17,40 @@ import org.apache.pekko.actor.typed.Props;
 public final class SessionLauncher {
     private final ActorSystem<?> system;
     private final Session.Services services;
+    private final ActorRef<SessionHandoff.Command> handoff;
+    private final GatewaySettings.Handoff handoffSettings;
 
-    public SessionLauncher(ActorSystem<?> system, Session.Services services) {
+    public SessionLauncher(ActorSystem<?> system, Session.Services services, GatewaySettings.Handoff handoffSettings) {
         this.system = system;
         this.services = services;
+        this.handoffSettings = handoffSettings;
+        this.handoff = system.systemActorOf(SessionHandoff.create(services, handoffSettings.locateTimeout()),
+                "session-handoff", Props.empty());
+    }
+
+    /**
+     * The session a client resumes: this node's, or one moved here from the node that had it; null (completed) when
+     * none has it or its owner refused the token.
+     */
+    public CompletionStage<ActorRef<Session.Command>> locate(String sessionId, String token) {
+        ActorRef<Session.Command> local = services.directory().bySessionId(sessionId);
+        if (local != null) {
+            return CompletableFuture.completedFuture(local);
+        }
+        return AskPattern.<SessionHandoff.Command, SessionHandoff.Located>ask(handoff,
+                        replyTo -> new SessionHandoff.Locate(sessionId, token, replyTo),
+                        handoffSettings.locateTimeout().plusSeconds(1), system.scheduler())
+                .handle((located, failure) -> failure == null ? located.session() : null);
+    }
+
+    /** Moves every session on this node to the other nodes; completes with how many could not move. */
+    public CompletionStage<Integer> evacuate() {
+        Duration deadline = handoffSettings.evacuateDeadline();
+        return AskPattern.<SessionHandoff.Command, SessionHandoff.Evacuated>ask(handoff,
+                        replyTo -> new SessionHandoff.Evacuate(deadline, replyTo), deadline.plusSeconds(1),
+                        system.scheduler())
+                .handle((evacuated, failure) -> failure == null ? evacuated.remaining()
+                        : services.directory().size());
     }
 
     public ActorRef<Session.Command> identify(Connection connection, ClientPayload.Identify identify) {

@@ -38,6 +38,15 @@ public final class User extends AbstractBehavior<User.Command> {
 
     public record Detach(ActorRef<Relay.Command> relay, long session) implements Command {}
 
+    /**
+     * A session moved to another node: {@code attach} takes the place of the old one, and the old node hears
+     * {@link Relay.Drained} after everything this user sent there.
+     */
+    public record Move(ActorRef<Relay.Command> relay, long session, Attach attach) implements Command {}
+
+    /** A node with sessions of this user is gone (crashed, or left without handing them over). */
+    private record NodeLost(ActorRef<Relay.Command> relay) implements Command {}
+
     /** An event for every session of the user; answered once handed to the nodes. */
     public record Publish(String event, byte[] data, ActorRef<Delivered> replyTo) implements Command {}
 
@@ -63,14 +72,15 @@ public final class User extends AbstractBehavior<User.Command> {
 
     private enum IdleTimeout implements Command { INSTANCE }
 
-    public static Behavior<Command> create(ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout,
-                                           StartLimits limits, GatewayMetrics metrics) {
+    public static Behavior<Command> create(long userId, ActorRef<ClusterSharding.ShardCommand> shard,
+                                           Duration idleTimeout, StartLimits limits, GatewayMetrics metrics) {
         return Behaviors.setup(context -> {
             metrics.userStarted();
-            return new User(context, shard, idleTimeout, limits, metrics);
+            return new User(context, userId, shard, idleTimeout, limits, metrics);
         });
     }
 
+    private final long userId;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final Duration idleTimeout;
     private final StartLimits limits;
@@ -82,9 +92,10 @@ public final class User extends AbstractBehavior<User.Command> {
 
     private final GatewayMetrics metrics;
 
-    private User(ActorContext<Command> context, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleTimeout,
-                 StartLimits limits, GatewayMetrics metrics) {
+    private User(ActorContext<Command> context, long userId, ActorRef<ClusterSharding.ShardCommand> shard,
+                 Duration idleTimeout, StartLimits limits, GatewayMetrics metrics) {
         super(context);
+        this.userId = userId;
         this.metrics = metrics;
         this.shard = shard;
         this.idleTimeout = idleTimeout;
@@ -97,6 +108,8 @@ public final class User extends AbstractBehavior<User.Command> {
         return newReceiveBuilder()
                 .onMessage(Attach.class, this::onAttach)
                 .onMessage(Detach.class, this::onDetach)
+                .onMessage(Move.class, this::onMove)
+                .onMessage(NodeLost.class, this::onNodeLost)
                 .onMessage(Publish.class, this::onPublish)
                 .onMessage(JoinedGuild.class, this::onJoinedGuild)
                 .onMessage(StartSession.class, this::onStartSession)
@@ -110,16 +123,46 @@ public final class User extends AbstractBehavior<User.Command> {
     }
 
     private Behavior<Command> onAttach(Attach attach) {
-        sessions.computeIfAbsent(attach.relay(), r -> new HashMap<>()).put(attach.session(), attach);
-        getContext().cancelReceiveTimeout();
+        attach(attach);
         return this;
     }
 
-    private Behavior<Command> onDetach(Detach detach) {
-        Map<Long, Attach> onNode = sessions.get(detach.relay());
-        if (onNode != null && onNode.remove(detach.session()) != null && onNode.isEmpty()) {
-            sessions.remove(detach.relay());
+    private void attach(Attach attach) {
+        if (!sessions.containsKey(attach.relay())) {
+            getContext().watchWith(attach.relay(), new NodeLost(attach.relay()));
         }
+        sessions.computeIfAbsent(attach.relay(), r -> new HashMap<>()).put(attach.session(), attach);
+        attach.relay().tell(new Relay.Attached(attach.session(), userId, getContext().getSelf()));
+        getContext().cancelReceiveTimeout();
+    }
+
+    private Behavior<Command> onDetach(Detach detach) {
+        detach(detach.relay(), detach.session());
+        return this;
+    }
+
+    private void detach(ActorRef<Relay.Command> relay, long session) {
+        Map<Long, Attach> onNode = sessions.get(relay);
+        if (onNode != null && onNode.remove(session) != null && onNode.isEmpty()) {
+            sessions.remove(relay);
+            getContext().unwatch(relay);
+        }
+        if (sessions.isEmpty()) {
+            getContext().setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
+        }
+    }
+
+    private Behavior<Command> onMove(Move move) {
+        attach(move.attach());
+        detach(move.relay(), move.session());
+        move.relay().tell(new Relay.Drained(move.session(), userId));
+        return this;
+    }
+
+    private Behavior<Command> onNodeLost(NodeLost lost) {
+        Map<Long, Attach> gone = sessions.remove(lost.relay());
+        getContext().getLog().info("user {}: a node left with {} of its sessions", userId,
+                gone == null ? 0 : gone.size());
         if (sessions.isEmpty()) {
             getContext().setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
         }

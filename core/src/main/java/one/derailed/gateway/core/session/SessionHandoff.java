@@ -1,0 +1,249 @@
+package one.derailed.gateway.core.session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import one.derailed.gateway.core.CborSerializable;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * SessionHandoff moves sessions between nodes, one per node. A client that resumes on a node that does not hold its
+ * session gets it moved here from whichever node does (asked of every peer, since after a move a session_id says
+ * nothing of where it lives); a node that leaves gracefully first moves every session it holds to its peers. The
+ * session itself does the moving (see {@link Session.Snapshot}); this actor finds it and starts its new incarnation.
+ */
+public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Command> {
+
+    public static final ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "session-handoff");
+
+    public sealed interface Command {}
+
+    /** A client on this node resumes {@code sessionId}, which no session here has: find it elsewhere. */
+    public record Locate(String sessionId, String token, ActorRef<Located> replyTo)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** The session, moved here, or null when no node has it (or it refused: wrong token). */
+    public record Located(ActorRef<Session.Command> session) implements NoSerializationVerificationNeeded {}
+
+    /** From a peer: if the session is here, move it to {@code claimant}'s node. */
+    public record Claim(String sessionId, String token, ActorRef<Command> claimant)
+            implements Command, CborSerializable {}
+
+    /** From a peer: the claimed session is not there. */
+    public record NotHere(String sessionId) implements Command, CborSerializable {}
+
+    /** From a session on another node: start its incarnation here. */
+    public record Adopt(Session.Snapshot snapshot) implements Command, CborSerializable {}
+
+    /**
+     * From a session on another node: it will not move, because the token did not match, or ({@code busy}) because
+     * it is moving already (its node is leaving, or another resume took it): then the claim is made again shortly.
+     */
+    public record Refused(String sessionId, boolean busy) implements Command, CborSerializable {}
+
+    /** This node is leaving: move every session it holds to the peers; answered when none is left, or at the deadline. */
+    public record Evacuate(Duration deadline, ActorRef<Evacuated> replyTo)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** How many sessions were still here when evacuation ended (0: all moved). */
+    public record Evacuated(int remaining) implements NoSerializationVerificationNeeded {}
+
+    private record PeersChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
+
+    private record LocateTimedOut(String sessionId) implements Command, NoSerializationVerificationNeeded {}
+
+    private record ClaimAgain(String sessionId) implements Command, NoSerializationVerificationNeeded {}
+
+    /** How long a claim waits before it is made again when the session was busy moving. */
+    private static final Duration CLAIM_RETRY = Duration.ofMillis(100);
+
+    private record CheckEvacuation(ActorRef<Evacuated> replyTo, long deadlineNanos)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    public static Behavior<Command> create(Session.Services services, Duration locateTimeout) {
+        return Behaviors.setup(context -> Behaviors.withTimers(
+                timers -> new SessionHandoff(context, timers, services, locateTimeout)));
+    }
+
+    /** A Locate in progress: who waits, and how many peers have not said "not here" yet. */
+    private static final class Pending {
+        final String token;
+        final List<ActorRef<Located>> waiting = new ArrayList<>();
+        int unanswered;
+
+        Pending(String token) {
+            this.token = token;
+        }
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final Session.Services services;
+    private final Duration locateTimeout;
+    private Set<ActorRef<Command>> peers = Set.of();
+    private final Map<String, Pending> pending = new HashMap<>();
+    private int nextPeer;
+
+    private SessionHandoff(ActorContext<Command> context, TimerScheduler<Command> timers, Session.Services services,
+                           Duration locateTimeout) {
+        super(context);
+        this.timers = timers;
+        this.services = services;
+        this.locateTimeout = locateTimeout;
+        context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
+        ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
+                PeersChanged::new);
+        context.getSystem().receptionist().tell(Receptionist.subscribe(SERVICE_KEY, listings));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(PeersChanged.class, this::onPeersChanged)
+                .onMessage(Locate.class, this::onLocate)
+                .onMessage(Claim.class, this::onClaim)
+                .onMessage(NotHere.class, notHere -> answerIfAllSaidNo(notHere.sessionId()))
+                .onMessage(Refused.class, this::onRefused)
+                .onMessage(ClaimAgain.class, this::onClaimAgain)
+                .onMessage(LocateTimedOut.class, timedOut -> answer(timedOut.sessionId(), null))
+                .onMessage(Adopt.class, this::onAdopt)
+                .onMessage(Evacuate.class, this::onEvacuate)
+                .onMessage(CheckEvacuation.class, this::onCheckEvacuation)
+                .build();
+    }
+
+    private Behavior<Command> onPeersChanged(PeersChanged changed) {
+        Set<ActorRef<Command>> others = new java.util.HashSet<>(changed.listing().getServiceInstances(SERVICE_KEY));
+        others.remove(getContext().getSelf());
+        peers = Set.copyOf(others);
+        return this;
+    }
+
+    private Behavior<Command> onLocate(Locate locate) {
+        Pending waiting = pending.get(locate.sessionId());
+        if (waiting != null) {
+            waiting.waiting.add(locate.replyTo());
+            return this;
+        }
+        if (peers.isEmpty()) {
+            locate.replyTo().tell(new Located(null));
+            return this;
+        }
+        Pending claim = new Pending(locate.token());
+        claim.waiting.add(locate.replyTo());
+        pending.put(locate.sessionId(), claim);
+        claim(locate.sessionId(), claim);
+        timers.startSingleTimer(locate.sessionId(), new LocateTimedOut(locate.sessionId()), locateTimeout);
+        return this;
+    }
+
+    private void claim(String sessionId, Pending claim) {
+        claim.unanswered = peers.size();
+        for (ActorRef<Command> peer : peers) {
+            peer.tell(new Claim(sessionId, claim.token, getContext().getSelf()));
+        }
+    }
+
+    private Behavior<Command> onRefused(Refused refused) {
+        if (!refused.busy()) {
+            return answer(refused.sessionId(), null);
+        }
+        if (pending.containsKey(refused.sessionId())) {
+            timers.startSingleTimer("again-" + refused.sessionId(), new ClaimAgain(refused.sessionId()), CLAIM_RETRY);
+        }
+        return this;
+    }
+
+    /** The session was moving; it may have landed here meanwhile, or anywhere else. */
+    private Behavior<Command> onClaimAgain(ClaimAgain again) {
+        Pending claim = pending.get(again.sessionId());
+        if (claim == null) {
+            return this;
+        }
+        ActorRef<Session.Command> local = services.directory().bySessionId(again.sessionId());
+        if (local != null) {
+            return answer(again.sessionId(), local);
+        }
+        claim(again.sessionId(), claim);
+        return this;
+    }
+
+    private Behavior<Command> onClaim(Claim claim) {
+        ActorRef<Session.Command> session = services.directory().bySessionId(claim.sessionId());
+        if (session == null) {
+            claim.claimant().tell(new NotHere(claim.sessionId()));
+        } else {
+            session.tell(new Session.MoveTo(claim.claimant(), claim.token()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> answerIfAllSaidNo(String sessionId) {
+        Pending waiting = pending.get(sessionId);
+        if (waiting != null && --waiting.unanswered == 0) {
+            return answer(sessionId, null);
+        }
+        return this;
+    }
+
+    private Behavior<Command> answer(String sessionId, ActorRef<Session.Command> session) {
+        Pending waiting = pending.remove(sessionId);
+        if (waiting != null) {
+            timers.cancel(sessionId);
+            timers.cancel("again-" + sessionId);
+            waiting.waiting.forEach(replyTo -> replyTo.tell(new Located(session)));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAdopt(Adopt adopt) {
+        Session.Snapshot snapshot = adopt.snapshot();
+        if (services.directory().bySessionId(snapshot.sessionId()) != null) {
+            snapshot.session().tell(new Session.AdoptionFailed("a session with that id already lives there"));
+            return answer(snapshot.sessionId(), null);
+        }
+        SessionDirectory.SessionIdentity identity = services.directory().adoptedIdentity(snapshot.sessionId());
+        ActorRef<Session.Command> session = getContext().spawn(Session.adopt(services, identity, snapshot),
+                "session-" + identity.number());
+        services.metrics().sessionMovedIn();
+        return answer(snapshot.sessionId(), session);
+    }
+
+    /**
+     * Sessions go to the peers in turn. A session that cannot move (still identifying, or already moving) stays and
+     * ends with the node: its client identifies anew.
+     */
+    private Behavior<Command> onEvacuate(Evacuate evacuate) {
+        List<ActorRef<Command>> targets = new ArrayList<>(peers);
+        if (targets.isEmpty()) {
+            evacuate.replyTo().tell(new Evacuated(services.directory().size()));
+            return this;
+        }
+        services.directory().forEach(session ->
+                session.tell(new Session.MoveTo(targets.get(nextPeer++ % targets.size()), null)));
+        getContext().getSelf().tell(new CheckEvacuation(evacuate.replyTo(),
+                System.nanoTime() + evacuate.deadline().toNanos()));
+        return this;
+    }
+
+    private Behavior<Command> onCheckEvacuation(CheckEvacuation check) {
+        int remaining = services.directory().size();
+        if (remaining == 0 || System.nanoTime() >= check.deadlineNanos()) {
+            check.replyTo().tell(new Evacuated(remaining));
+        } else {
+            timers.startSingleTimer(check, Duration.ofMillis(50));
+        }
+        return this;
+    }
+}
