@@ -49,7 +49,7 @@ start_node() {
     return 0
   fi
   # shellcheck disable=SC2086 # java_opts holds several flags
-  DERAILED_WS_PORT="${http_port[$n]}" DERAILED_PUBLIC_URL="ws://127.0.0.1:${http_port[$n]}" \
+  DERAILED_WS_PORT="${http_port[$n]}" \
   DERAILED_GRPC_PORT="${grpc_port[$n]}" DERAILED_CLUSTER_PORT="${cluster_port[$n]}" \
   DERAILED_SEED_NODES="$seed" DERAILED_DB_URL="$db_url" \
     nohup "$DERAILED_JAVA" ${DERAILED_JVM_FLAGS:-} $java_opts -jar "$DERAILED_JAR" run --roles "${roles[$n]}" \
@@ -93,13 +93,13 @@ cmd_start() {
 
 cmd_status() {
   local n pid state
-  printf '%-5s %-8s %-40s %-10s %-6s %-8s %s\n' node pid roles websocket grpc cluster readyz
+  printf '%-5s %-8s %-44s %-10s %-6s %-8s %s\n' node pid roles websocket grpc cluster readyz
   for n in "${nodes[@]}"; do
     pid="$(pid_of "$n" || echo -)"
     if [ "$pid" = "-" ]; then state=stopped; elif ready "$n"; then state=ready; else state="not ready"; fi
     local grpc=-
     case ",${roles[$n]}," in *,grpc,*) grpc="${grpc_port[$n]}";; esac
-    printf '%-5s %-8s %-40s %-10s %-6s %-8s %s\n' "$n" "$pid" "${roles[$n]}" "${http_port[$n]}" "$grpc" \
+    printf '%-5s %-8s %-44s %-10s %-6s %-8s %s\n' "$n" "$pid" "${roles[$n]}" "${http_port[$n]}" "$grpc" \
       "${cluster_port[$n]}" "$state"
   done
 }
