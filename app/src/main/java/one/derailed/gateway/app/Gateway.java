@@ -1,6 +1,7 @@
 package one.derailed.gateway.app;
 
 import com.typesafe.config.Config;
+import java.util.OptionalInt;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.node.GatewayNode;
 import one.derailed.gateway.grpc.IngressServer;
@@ -9,17 +10,20 @@ import one.derailed.gateway.websocket.BotAccounts;
 import one.derailed.gateway.websocket.GatewayServer;
 
 /**
- * Gateway is a whole running node: the actor side, the WebSocket edge and the gRPC ingress, started in that order
- * and closed in reverse.
+ * Gateway is a whole running node: the actor side, the edge on the HTTP port and, with the {@code grpc} role, the gRPC
+ * ingress, started in that order and closed in reverse. The edge serves the gateway's WebSocket only with the
+ * {@code websocket} role; every node serves {@code /healthz}, {@code /readyz} and {@code /metrics} on that port, so
+ * operators probe and scrape every node alike.
  */
 public final class Gateway implements AutoCloseable {
     private final GatewayNode node;
-    private final GatewayServer webSocket;
+    private final GatewayServer edge;
+    /** Null on a node without the grpc role. */
     private final IngressServer grpc;
 
-    private Gateway(GatewayNode node, GatewayServer webSocket, IngressServer grpc) {
+    private Gateway(GatewayNode node, GatewayServer edge, IngressServer grpc) {
         this.node = node;
-        this.webSocket = webSocket;
+        this.edge = edge;
         this.grpc = grpc;
     }
 
@@ -32,16 +36,20 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(Config config, Database database) throws Exception {
         GatewayNode node = GatewayNode.start(config, database);
         GatewaySettings settings = node.settings();
-        GatewayServer webSocket = null;
+        GatewayServer edge = null;
         try {
-            webSocket = GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp,
-                    BotAccounts.of(database.store(), node::sessionStartLimit), node.metrics());
-            IngressServer grpc = IngressServer.start(IngressSettings.server(config, settings.grpc()), node.ingress(),
-                    node.metrics());
-            return new Gateway(node, webSocket, grpc);
+            edge = settings.roles().contains("websocket")
+                    ? GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp,
+                            BotAccounts.of(database.store(), node::sessionStartLimit), node.metrics())
+                    : GatewayServer.startHttpOnly(settings.webSocket(), node::isUp, node.metrics());
+            IngressServer grpc = settings.roles().contains("grpc")
+                    ? IngressServer.start(IngressSettings.server(config, settings.grpc()), node.ingress(),
+                            node.metrics())
+                    : null;
+            return new Gateway(node, edge, grpc);
         } catch (Exception | Error e) {
-            if (webSocket != null) {
-                webSocket.close();
+            if (edge != null) {
+                edge.close();
             }
             node.close();
             throw e;
@@ -52,12 +60,19 @@ public final class Gateway implements AutoCloseable {
         return node;
     }
 
-    public int webSocketPort() {
-        return webSocket.port();
+    /** Whether this node accepts gateway clients (the websocket role). */
+    public boolean servesWebSocket() {
+        return node.settings().roles().contains("websocket");
     }
 
-    public int grpcPort() {
-        return grpc.port();
+    /** The edge's port: WebSocket and HTTP with the websocket role, HTTP alone without it. */
+    public int webSocketPort() {
+        return edge.port();
+    }
+
+    /** The gRPC ingress's port, empty on a node without the grpc role. */
+    public OptionalInt grpcPort() {
+        return grpc == null ? OptionalInt.empty() : OptionalInt.of(grpc.port());
     }
 
     /**
@@ -66,8 +81,10 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
-        grpc.close();
-        webSocket.close();
+        if (grpc != null) {
+            grpc.close();
+        }
+        edge.close();
         int stayed = node.sessions().evacuate().toCompletableFuture().join();
         if (stayed > 0) {
             LOG.info("{} sessions could not move to another node and end with this one", stayed);

@@ -12,22 +12,36 @@ import one.derailed.gateway.store.Database;
 import one.derailed.gateway.store.DemoData;
 import one.derailed.gateway.store.UserRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code derailed run}: starts a gateway node and runs until it is stopped (SIGTERM or Ctrl-C). */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway (all roles, embedded H2 database by default).")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--roles", split = ",", description = "Roles this node runs (default: all).")
+    @Option(names = "--roles", split = ",",
+            description = "Roles this node runs, comma-separated, of: websocket, sessions, guilds, users, ready, grpc "
+                    + "(default: all).")
     List<String> roles;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Config overrides = roles == null ? ConfigFactory.empty()
                 : ConfigFactory.empty().withValue("derailed.roles", ConfigValueFactory.fromIterable(roles));
         Config config = GatewayNode.loadConfig(overrides);
-        GatewaySettings settings = GatewaySettings.from(config);
+        GatewaySettings settings;
+        try {
+            settings = GatewaySettings.from(config);
+        } catch (IllegalArgumentException e) {
+            // A bad setting is the operator's to fix: say which, without a stack trace, and exit 2 with the usage.
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Database database = Database.open(settings.database());
         List<UserRecord> demo = settings.seedDemo() && settings.database().url().startsWith("jdbc:h2:")
                 ? DemoData.seedIfEmpty(database.dataSource()) : List.of();
@@ -47,8 +61,11 @@ final class RunCommand implements Callable<Integer> {
         String ws = "ws://" + settings.webSocket().host() + ":" + gateway.webSocketPort() + "/?v=10&encoding=json";
         System.out.println();
         System.out.println("Derailed Gateway is running.");
-        System.out.println("  WebSocket  " + ws);
-        System.out.println("  gRPC       " + settings.grpc().host() + ":" + gateway.grpcPort());
+        System.out.println("  Roles      " + String.join(",", settings.roles()));
+        System.out.println("  Cluster    " + gateway.node().system().address());
+        System.out.println("  WebSocket  " + (gateway.servesWebSocket() ? ws : "none (no websocket role)"));
+        System.out.println("  gRPC       " + (gateway.grpcPort().isPresent()
+                ? settings.grpc().host() + ":" + gateway.grpcPort().getAsInt() : "none (no grpc role)"));
         System.out.println("  Health     http://" + settings.webSocket().host() + ":" + gateway.webSocketPort()
                 + "/healthz");
         if (!demo.isEmpty()) {

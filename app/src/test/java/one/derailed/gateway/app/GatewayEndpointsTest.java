@@ -165,8 +165,8 @@ class GatewayEndpointsTest {
 
     @Test
     void aGatewayWithATokenPublishesOnlyWhatCarriesIt() throws Exception {
-        try (IngressClient api = new IngressClient("127.0.0.1", gw.gateway.grpcPort(), TOKEN);
-             IngressClient stranger = new IngressClient("127.0.0.1", gw.gateway.grpcPort(), "guess")) {
+        try (IngressClient api = new IngressClient("127.0.0.1", gw.gateway.grpcPort().getAsInt(), TOKEN);
+             IngressClient stranger = new IngressClient("127.0.0.1", gw.gateway.grpcPort().getAsInt(), "guess")) {
             long ada = gw.data.createUser("ada");
             long guild = gw.data.createGuild("g", ada);
             gw.data.addMember(guild, ada);

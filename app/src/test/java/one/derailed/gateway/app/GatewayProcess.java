@@ -47,7 +47,14 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(String... args) throws IOException {
-        Path directory = Files.createTempDirectory("derailed-process");
+        return start(Files.createTempDirectory("derailed-process"), Map.of(), args);
+    }
+
+    /**
+     * Starts {@code derailed args} in {@code directory} with {@code environment} on top of its own free ports (so
+     * nodes of one cluster share a database and name their seed there).
+     */
+    static GatewayProcess start(Path directory, Map<String, String> environment, String... args) throws IOException {
         int ws = freePort();
         int grpc = freePort();
         int cluster = freePort();
@@ -56,7 +63,39 @@ final class GatewayProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(Map.of("DERAILED_WS_PORT", String.valueOf(ws),
                 "DERAILED_GRPC_PORT", String.valueOf(grpc), "DERAILED_CLUSTER_PORT", String.valueOf(cluster)));
+        builder.environment().putAll(environment);
         return new GatewayProcess(directory, ws, grpc, cluster, builder.start());
+    }
+
+    /** Waits until the node answers {@code /readyz} with 200: it has joined its cluster. */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + webSocketPort + "/readyz")).timeout(Duration.ofSeconds(2))
+                .build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // the node is still starting
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("gateway exited " + process.exitValue() + ":\n" + String.join("\n", output));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not ready within " + timeout + ":\n" + String.join("\n", output));
+    }
+
+    /** SIGKILL (destroyForcibly on Linux): a crash, with no shutdown hook and no op 7. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("gateway survived SIGKILL for 30 s");
+        }
     }
 
     /** Runs another {@code derailed} command against this gateway and returns its output; it must exit 0. */

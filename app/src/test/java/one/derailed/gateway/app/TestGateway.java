@@ -12,12 +12,14 @@ import one.derailed.gateway.store.testing.TestData;
 final class TestGateway implements AutoCloseable {
     final Gateway gateway;
     final TestData data;
+    /** Null on a node without the grpc role. */
     final IngressClient ingress;
 
     private TestGateway(Gateway gateway, TestData data) {
         this.gateway = gateway;
         this.data = data;
-        this.ingress = new IngressClient("127.0.0.1", gateway.grpcPort());
+        this.ingress = gateway.grpcPort().isPresent()
+                ? new IngressClient("127.0.0.1", gateway.grpcPort().getAsInt()) : null;
     }
 
     static TestGateway start(Database database) throws Exception {
@@ -58,7 +60,9 @@ final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        ingress.close();
+        if (ingress != null) {
+            ingress.close();
+        }
         gateway.close();
     }
 }

@@ -2,6 +2,7 @@ package one.derailed.gateway.websocket;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,6 +15,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,11 +24,16 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.session.SessionLauncher;
 
-/** GatewayServer is the WebSocket edge of a node: one listening socket, native epoll where the system has it. */
+/**
+ * GatewayServer is the edge of a node: one listening socket, native epoll where the system has it, serving the
+ * gateway's WebSocket and the HTTP endpoints ({@link #start}), or on a node without the {@code websocket} role the
+ * HTTP endpoints alone ({@link #startHttpOnly}).
+ */
 public final class GatewayServer implements AutoCloseable {
     /** How long a shutdown waits for clients to take their op 7 and go. */
     private static final long DRAIN_MILLIS = 5_000;
@@ -40,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel listener;
     private final ChannelGroup sockets;
+    /** Token checks for {@code /api/v10/gateway/bot}; null on an HTTP-only edge, which has no such endpoint. */
     private final ExecutorService httpStore;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, ChannelGroup sockets,
@@ -51,11 +59,37 @@ public final class GatewayServer implements AutoCloseable {
         this.httpStore = httpStore;
     }
 
-    /** Starts an edge whose {@code /api/v10/gateway/bot} refuses every token (no store to check them). */
-
-    /** Starts an edge; {@code accounts} checks the tokens of {@code GET /api/v10/gateway/bot}. */
+    /**
+     * Starts the whole edge of a node with the {@code websocket} role: the gateway's WebSocket, and on the same port
+     * the HTTP endpoints; {@code accounts} checks the tokens of {@code GET /api/v10/gateway/bot}.
+     */
     public static GatewayServer start(GatewaySettings.WebSocket settings, SessionLauncher sessions,
                                       BooleanSupplier ready, BotAccounts accounts, GatewayMetrics metrics)
+            throws InterruptedException {
+        EdgeLimits limits = EdgeLimits.of(settings);
+        ExecutorService httpStore = httpStoreExecutor();
+        BotGatewayEndpoint botGateway = new BotGatewayEndpoint(accounts, httpStore,
+                HttpEndpoints.jsonString(settings.publicUrl()));
+        return bind(settings, limits.outboundHighWaterBytes(), httpStore, metrics, sockets ->
+                new GatewayChannelInitializer(sessions, limits, settings.publicUrl(), ready, sockets, botGateway,
+                        metrics));
+    }
+
+    /**
+     * Starts the HTTP endpoints alone, for a node without the {@code websocket} role: operators probe and scrape
+     * every node on the same port, while a WebSocket upgrade (and the {@code /api/v10/gateway} URL lookups, which
+     * would point at this node) is refused with 503 and {@link HttpEndpoints#NOT_A_GATEWAY_NODE}, so a client or load
+     * balancer that reached it by mistake tries another node.
+     */
+    public static GatewayServer startHttpOnly(GatewaySettings.WebSocket settings, BooleanSupplier ready,
+                                              GatewayMetrics metrics) throws InterruptedException {
+        return bind(settings, EdgeLimits.of(settings).outboundHighWaterBytes(), null, metrics,
+                sockets -> new HttpOnlyChannelInitializer(ready, metrics));
+    }
+
+    private static GatewayServer bind(GatewaySettings.WebSocket settings, int outboundHighWaterBytes,
+                                      ExecutorService httpStore, GatewayMetrics metrics,
+                                      Function<ChannelGroup, ChannelInitializer<SocketChannel>> pipeline)
             throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
@@ -64,14 +98,10 @@ public final class GatewayServer implements AutoCloseable {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerSocketChannel> channelType =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EdgeLimits limits = EdgeLimits.of(settings);
         ChannelGroup sockets = new DefaultChannelGroup("gateway-sockets", GlobalEventExecutor.INSTANCE);
         metrics.gauge("derailed.sockets", "open gateway sockets", sockets, ChannelGroup::size);
         metrics.gauge("derailed.sockets.outbound.bytes", "bytes queued to sockets and not yet written", sockets,
                 GatewayServer::queuedBytes);
-        ExecutorService httpStore = httpStoreExecutor();
-        BotGatewayEndpoint botGateway = new BotGatewayEndpoint(accounts, httpStore,
-                HttpEndpoints.jsonString(settings.publicUrl()));
         Channel listener;
         try {
             listener = new ServerBootstrap()
@@ -80,16 +110,16 @@ public final class GatewayServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                            new WriteBufferWaterMark(limits.outboundHighWaterBytes() / 2,
-                                    limits.outboundHighWaterBytes()))
-                    .childHandler(new GatewayChannelInitializer(sessions, limits, settings.publicUrl(), ready, sockets,
-                            botGateway, metrics))
+                            new WriteBufferWaterMark(outboundHighWaterBytes / 2, outboundHighWaterBytes))
+                    .childHandler(pipeline.apply(sockets))
                     .bind(settings.host(), settings.port())
                     .sync()
                     .channel();
         } catch (Throwable e) {
             // A failed bind must not leave threads behind; the failure itself goes to the caller unchanged.
-            httpStore.shutdownNow();
+            if (httpStore != null) {
+                httpStore.shutdownNow();
+            }
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
@@ -137,7 +167,9 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         sockets.newCloseFuture().awaitUninterruptibly(DRAIN_MILLIS);
-        httpStore.shutdownNow();
+        if (httpStore != null) {
+            httpStore.shutdownNow();
+        }
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

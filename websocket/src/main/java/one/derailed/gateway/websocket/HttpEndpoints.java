@@ -19,15 +19,22 @@ import java.util.function.BooleanSupplier;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 
 /**
- * HttpEndpoints answers the plain HTTP requests on the gateway port (health, readiness, where to connect, and, through
- * {@link BotGatewayEndpoint}, where a bot connects and with how many shards) and passes WebSocket upgrades on to the
- * WebSocket handlers.
+ * HttpEndpoints answers the plain HTTP requests on the gateway port (health, readiness, metrics, where to connect,
+ * and, through {@link BotGatewayEndpoint}, where a bot connects and with how many shards) and passes WebSocket
+ * upgrades on to the WebSocket handlers. On a node without the {@code websocket} role ({@link #withoutGateway}) it
+ * serves health, readiness and metrics only, and answers an upgrade or a gateway URL lookup with 503
+ * {@link #NOT_A_GATEWAY_NODE}.
  */
 final class HttpEndpoints extends ChannelInboundHandlerAdapter {
+    /** The answer of a node without the websocket role to a client that wants the gateway. */
+    static final String NOT_A_GATEWAY_NODE =
+            "{\"message\":\"503: this node does not run the websocket role: connect to a gateway node\",\"code\":0}";
+
+    /** Null on a node without the websocket role. */
     private final String publicUrl;
     private final BooleanSupplier ready;
+    /** Null on a node without the websocket role. */
     private final BotGatewayEndpoint botGateway;
-
     private final GatewayMetrics metrics;
 
     HttpEndpoints(String publicUrl, BooleanSupplier ready, BotGatewayEndpoint botGateway, GatewayMetrics metrics) {
@@ -37,20 +44,33 @@ final class HttpEndpoints extends ChannelInboundHandlerAdapter {
         this.botGateway = botGateway;
     }
 
+    static HttpEndpoints withoutGateway(BooleanSupplier ready, GatewayMetrics metrics) {
+        return new HttpEndpoints(null, ready, null, metrics);
+    }
+
+    private boolean servesGateway() {
+        return botGateway != null;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof FullHttpRequest request)) {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+        boolean upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+        if (upgrade && servesGateway()) {
             ctx.fireChannelRead(msg);
             return;
         }
         try {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             String path = new QueryStringDecoder(request.uri()).path();
-            if (request.method() == HttpMethod.GET
+            if (upgrade) {
+                respond(ctx, false, json(HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_A_GATEWAY_NODE));
+            } else if (!servesGateway() && isGatewayLookup(path)) {
+                respond(ctx, keepAlive, json(HttpResponseStatus.SERVICE_UNAVAILABLE, NOT_A_GATEWAY_NODE));
+            } else if (request.method() == HttpMethod.GET
                     && (path.equals("/api/v10/gateway/bot") || path.equals("/api/gateway/bot"))) {
                 botGateway.answer(ctx, request.headers().get(HttpHeaderNames.AUTHORIZATION), HttpEndpoints::json,
                         (context, response) -> respond(context, keepAlive, response));
@@ -77,6 +97,11 @@ final class HttpEndpoints extends ChannelInboundHandlerAdapter {
             case "/metrics" -> prometheus(metrics.scrape());
             default -> json(HttpResponseStatus.NOT_FOUND, "{\"message\":\"404: Not Found\",\"code\":0}");
         };
+    }
+
+    private static boolean isGatewayLookup(String path) {
+        return path.equals("/api/v10/gateway") || path.equals("/api/gateway")
+                || path.equals("/api/v10/gateway/bot") || path.equals("/api/gateway/bot");
     }
 
     static String jsonString(String text) {

@@ -22,6 +22,14 @@ public record GatewaySettings(
         Set<String> roles,
         boolean seedDemo) {
 
+    /**
+     * Every role a node can run, in the order docs list them. {@code websocket} accepts clients (a node without it
+     * serves only health, readiness and metrics over HTTP), {@code sessions} holds their sessions, {@code guilds} and
+     * {@code users} host those entities, {@code ready} runs Ready workers, {@code grpc} runs the ingress.
+     */
+    public static final java.util.List<String> ROLES = java.util.List.of(
+            "websocket", "sessions", "guilds", "users", "ready", "grpc");
+
     /** The WebSocket edge: where it listens, what clients are told, and its limits. */
     public record WebSocket(String host, int port, String publicUrl, Duration heartbeatInterval,
                             Duration heartbeatTimeout, int maxPayloadBytes, int maxFrameBytes,
@@ -81,8 +89,23 @@ public record GatewaySettings(
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
                 new Ready(c.getInt("ready.workers")),
-                new TreeSet<>(c.getStringList("roles")),
+                roles(c.getStringList("roles")),
                 c.getBoolean("seed-demo"));
+    }
+
+    /** The roles named, refusing a name that is no role (a typo would leave a node silently doing nothing). */
+    private static Set<String> roles(java.util.List<String> names) {
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("derailed.roles: a node needs at least one role of "
+                    + String.join(", ", ROLES));
+        }
+        for (String name : names) {
+            if (!ROLES.contains(name)) {
+                throw new IllegalArgumentException("derailed.roles: unknown role '" + name + "'; the roles are "
+                        + String.join(", ", ROLES));
+            }
+        }
+        return new TreeSet<>(names);
     }
 
     private static int intents(java.util.List<String> names) {
