@@ -165,4 +165,92 @@ class GuildTest {
         assertThat(gone.sessions()).containsExactly(1L);
         assertThat(gone.unavailable()).isFalse();
     }
+
+    @Test
+    void aMovedSessionKeepsItsPlaceAndTheOldNodeGetsADrainMarkerAfterItsEvents() throws Exception {
+        long ada = data.createUser("ada");
+        long bob = data.createUser("bob");
+        long id = data.createGuild("HQ", ada);
+        ActorRef<Guild.Command> guild = guild(id);
+        TestProbe<Relay.Command> newNode = KIT.createTestProbe();
+        TestProbe<Guild.PublishAck> acks = KIT.createTestProbe();
+        TestProbe<Guild.Info> info = KIT.createTestProbe();
+        guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
+        relay.expectMessageClass(Relay.Subscribed.class);
+        guild.tell(subscribe(2, bob, Intents.ALL, ONLINE));
+        relay.expectMessageClass(Relay.Subscribed.class);
+        relay.expectMessageClass(Relay.Deliver.class); // bob's PRESENCE_UPDATE to ada
+
+        guild.tell(new Guild.Publish("MESSAGE_CREATE", "{\"n\":1}".getBytes(), acks.getRef()));
+        guild.tell(new Guild.Move(relay.getRef(), 1, newNode.getRef(), 9, ada, Intents.ALL));
+        guild.tell(new Guild.Publish("MESSAGE_CREATE", "{\"n\":2}".getBytes(), acks.getRef()));
+
+        assertThat(relay.expectMessageClass(Relay.Deliver.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(relay.expectMessageClass(Relay.Drained.class)).isEqualTo(new Relay.Drained(1, id));
+        assertThat(relay.expectMessageClass(Relay.Deliver.class).sessions()).containsExactly(2L);
+        Relay.Subscribed renewed = newNode.expectMessageClass(Relay.Subscribed.class);
+        assertThat(renewed.session()).isEqualTo(9);
+        assertThat(renewed.guildCreate()).as("the client has the guild already").isNull();
+        Relay.Deliver moved = newNode.expectMessageClass(Relay.Deliver.class);
+        assertThat(moved.sessions()).containsExactly(9L);
+        assertThat(new String(moved.data())).isEqualTo("{\"n\":2}");
+        guild.tell(new Guild.GetInfo(info.getRef()));
+        assertThat(info.receiveMessage().presences()).isEqualTo(2);
+        relay.expectNoMessage(Duration.ofMillis(100)); // nobody saw ada go offline or come back
+    }
+
+    @Test
+    void aMoveTheGuildCannotPlaceTellsTheNewSessionToSubscribeAndStillDrainsTheOldNode() {
+        long ada = data.createUser("ada");
+        long id = data.createGuild("HQ", ada);
+        ActorRef<Guild.Command> guild = guild(id);
+        TestProbe<Relay.Command> newNode = KIT.createTestProbe();
+        guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
+        relay.expectMessageClass(Relay.Subscribed.class);
+
+        guild.tell(new Guild.Move(relay.getRef(), 5, newNode.getRef(), 9, ada, Intents.ALL));
+        assertThat(relay.expectMessageClass(Relay.Drained.class)).isEqualTo(new Relay.Drained(5, id));
+        Relay.Resubscribe renew = newNode.expectMessageClass(Relay.Resubscribe.class);
+        assertThat(renew.sessions()).containsExactly(9L);
+        assertThat(renew.guildId()).isEqualTo(id);
+    }
+
+    @Test
+    void aLostNodesSessionsAreDroppedAndItsUsersAnnouncedOffline() throws Exception {
+        long ada = data.createUser("ada");
+        long bob = data.createUser("bob");
+        long id = data.createGuild("HQ", ada);
+        ActorRef<Guild.Command> guild = guild(id);
+        TestProbe<Relay.Command> doomed = KIT.createTestProbe();
+        TestProbe<Guild.Info> info = KIT.createTestProbe();
+        guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
+        relay.expectMessageClass(Relay.Subscribed.class);
+        guild.tell(new Guild.Subscribe(doomed.getRef(), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50));
+        doomed.expectMessageClass(Relay.Subscribed.class);
+        relay.expectMessageClass(Relay.Deliver.class); // bob online
+
+        doomed.stop();
+        Relay.Deliver offline = relay.expectMessageClass(Relay.Deliver.class);
+        assertThat(offline.event()).isEqualTo("PRESENCE_UPDATE");
+        assertThat(json(offline.data()).get("user").get("id").asText()).isEqualTo(Long.toString(bob));
+        assertThat(json(offline.data()).get("status").asText()).isEqualTo("offline");
+        guild.tell(new Guild.GetInfo(info.getRef()));
+        assertThat(info.receiveMessage().presences()).isEqualTo(1);
+    }
+
+    @Test
+    void aQuietSubscriptionSendsNoGuildCreateAndNoPresence() {
+        long ada = data.createUser("ada");
+        long bob = data.createUser("bob");
+        long id = data.createGuild("HQ", ada);
+        ActorRef<Guild.Command> guild = guild(id);
+        guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
+        relay.expectMessageClass(Relay.Subscribed.class);
+
+        byte[] member = ("{\"user\":{\"id\":\"" + bob + "\"}}").getBytes();
+        guild.tell(new Guild.Subscribe(relay.getRef(), 2, bob, Intents.ALL, member, null, ONLINE, 50, true));
+        Relay.Subscribed quiet = relay.expectMessageClass(Relay.Subscribed.class);
+        assertThat(quiet.guildCreate()).isNull();
+        relay.expectNoMessage(Duration.ofMillis(100));
+    }
 }
