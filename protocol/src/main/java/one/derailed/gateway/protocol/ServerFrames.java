@@ -35,16 +35,18 @@ public final class ServerFrames {
      * Event names are upper-case ASCII (the ingress refuses anything else), so they need no escaping.
      */
     public static EncodedFrame dispatch(long seq, String event, byte[] data) {
-        byte[] head = new byte[DISPATCH_HEAD_OPEN.length + 20 + DISPATCH_HEAD_EVENT.length + event.length()
+        // One exact-size head per recipient and nothing else: this runs once per session for every event.
+        int digits = decimalLength(seq);
+        byte[] head = new byte[DISPATCH_HEAD_OPEN.length + digits + DISPATCH_HEAD_EVENT.length + event.length()
                 + DISPATCH_HEAD_DATA.length];
         int at = put(head, 0, DISPATCH_HEAD_OPEN);
-        at = putDecimal(head, at, seq);
+        at = putDecimal(head, at, digits, seq);
         at = put(head, at, DISPATCH_HEAD_EVENT);
         for (int i = 0; i < event.length(); i++) {
             head[at++] = (byte) event.charAt(i);
         }
-        at = put(head, at, DISPATCH_HEAD_DATA);
-        return new EncodedFrame(java.util.Arrays.copyOf(head, at), data, DISPATCH_TAIL);
+        put(head, at, DISPATCH_HEAD_DATA);
+        return new EncodedFrame(head, data, DISPATCH_TAIL);
     }
 
     private static int put(byte[] into, int at, byte[] bytes) {
@@ -52,12 +54,29 @@ public final class ServerFrames {
         return at + bytes.length;
     }
 
-    private static int putDecimal(byte[] into, int at, long value) {
-        String digits = Long.toString(value);
-        for (int i = 0; i < digits.length(); i++) {
-            into[at++] = (byte) digits.charAt(i);
+    /** Characters of {@code value} in decimal. */
+    static int decimalLength(long value) {
+        if (value < 0) { // never a sequence number; not worth a fast path
+            return Long.toString(value).length();
         }
-        return at;
+        int length = 1;
+        for (long bound = 10; length < 19 && value >= bound; bound *= 10) {
+            length++;
+        }
+        return length;
+    }
+
+    /** Writes {@code value} as its {@code length} decimal characters from {@code at}, with no String between. */
+    private static int putDecimal(byte[] into, int at, int length, long value) {
+        if (value < 0) {
+            return put(into, at, ascii(Long.toString(value)));
+        }
+        int end = at + length;
+        for (int i = end - 1; i >= at; i--) {
+            into[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return end;
     }
 
     private static EncodedFrame constant(String json) {

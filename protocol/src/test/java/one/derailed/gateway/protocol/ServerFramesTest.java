@@ -27,6 +27,15 @@ class ServerFramesTest {
         assertThat(frame.body()).isSameAs(data);
     }
 
+    @Property
+    void dispatchWritesAnySequenceNumberExactly(@ForAll long seq) throws Exception {
+        for (long s : new long[] {seq, 0, 9, 10, 99, 100, 999_999_999_999_999_999L, Long.MAX_VALUE, -1}) {
+            EncodedFrame frame = ServerFrames.dispatch(s, "READY", "{}".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(frame.toBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("{\"op\":0,\"s\":" + s + ",\"t\":\"READY\",\"d\":{}}");
+        }
+    }
+
     @Test
     void constantFramesAreTheDiscordShapes() throws Exception {
         assertThat(Json.MAPPER.readTree(ServerFrames.hello(41250).toBytes()).at("/d/heartbeat_interval").intValue())

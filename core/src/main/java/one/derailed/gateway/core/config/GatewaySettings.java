@@ -19,6 +19,7 @@ public record GatewaySettings(
         Guilds guilds,
         Ingress ingress,
         Ready ready,
+        RelayLanes relayLanes,
         Set<String> roles,
         boolean seedDemo) {
 
@@ -61,6 +62,12 @@ public record GatewaySettings(
     /** Ready workers: how many run on this node (each may hold one database connection). */
     public record Ready(int workers) {}
 
+    /**
+     * The node relay's lanes: {@code count} actors that hand events to sessions in parallel, and the batch size
+     * above which the relay always splits a message over them rather than handing it out itself.
+     */
+    public record RelayLanes(int count, int splitAbove) {}
+
     public static GatewaySettings from(Config root) {
         Config c = root.getConfig("derailed");
         Config ws = c.getConfig("websocket");
@@ -89,6 +96,7 @@ public record GatewaySettings(
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
                 new Ready(c.getInt("ready.workers")),
+                new RelayLanes(c.getInt("relay.lanes"), c.getInt("relay.split-above")),
                 roles(c.getStringList("roles")),
                 c.getBoolean("seed-demo"));
     }

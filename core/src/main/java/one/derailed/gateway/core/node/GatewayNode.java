@@ -93,8 +93,8 @@ public final class GatewayNode implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics();
         metrics.gauge("derailed.sessions", "sessions on this node, connected or awaiting RESUME", directory,
                 SessionDirectory::size);
-        ActorRef<Relay.Command> relay = system.systemActorOf(Relay.create(directory, metrics), "relay",
-                Props.empty());
+        ActorRef<Relay.Command> relay = system.systemActorOf(Relay.create(directory, metrics, settings.relayLanes()),
+                "relay", Props.empty());
         Executor storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER));
 
         ClusterSharding sharding = ClusterSharding.get(system);

@@ -1,6 +1,8 @@
 package one.derailed.gateway.core.relay;
 
+import java.util.concurrent.atomic.AtomicLongArray;
 import one.derailed.gateway.core.CborSerializable;
+import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.guild.Guild;
 import one.derailed.gateway.core.user.User;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
@@ -18,6 +20,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * this node's recipients, and it hands the shared event to each local session (Discord's manifold: serialize once per
  * node, not once per session). Everything a guild or user sends a session passes through here, so it all keeps the
  * order it was sent in.
+ *
+ * <p>Handing one event to a million sessions is a million mailbox pushes, too many for one actor on one core, so the
+ * relay routes each session's messages through one of its {@link RelayLane}s (chosen by the session's number, the
+ * same lane every time, which keeps each session's order) and the lanes push in parallel. A small batch whose lanes
+ * have nothing pending is handed out here directly: nothing sent earlier can still overtake it, and it saves a hop.
  */
 public final class Relay extends AbstractBehavior<Relay.Command> {
 
@@ -57,19 +64,40 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     /** The session no longer receives this guild's events; {@code unavailable} false means it left the guild. */
     public record Unsubscribed(long[] sessions, long guildId, boolean unavailable) implements Command {}
 
-    public static Behavior<Command> create(SessionDirectory directory, GatewayMetrics metrics) {
-        return Behaviors.setup(context -> new Relay(context, directory, metrics));
+    public static Behavior<Command> create(SessionDirectory directory, GatewayMetrics metrics,
+                                           GatewaySettings.RelayLanes lanes) {
+        return Behaviors.setup(context -> new Relay(context, directory, metrics, lanes));
+    }
+
+    /** Lanes' finished counts sit a cache line (8 longs) apart so that lanes do not slow each other down. */
+    static int finishedSlot(int lane) {
+        return lane << 3;
     }
 
     private final SessionDirectory directory;
     private final GatewayMetrics metrics;
     private final Upstreams upstreams = new Upstreams();
+    private final int splitAbove;
+    private final ActorRef<RelayLane.Command>[] lanes;
+    /** Per lane: messages sent to it, and (written by the lane) messages it has finished. */
+    private final long[] sent;
+    private final AtomicLongArray finished;
     private long departed;
 
-    private Relay(ActorContext<Command> context, SessionDirectory directory, GatewayMetrics metrics) {
+    @SuppressWarnings("unchecked")
+    private Relay(ActorContext<Command> context, SessionDirectory directory, GatewayMetrics metrics,
+                  GatewaySettings.RelayLanes settings) {
         super(context);
         this.directory = directory;
         this.metrics = metrics;
+        this.splitAbove = settings.splitAbove();
+        int count = Math.max(1, settings.count());
+        this.lanes = new ActorRef[count];
+        this.sent = new long[count];
+        this.finished = new AtomicLongArray(finishedSlot(count));
+        for (int i = 0; i < count; i++) {
+            lanes[i] = context.spawn(RelayLane.create(directory, finished, i), "lane-" + i);
+        }
     }
 
     @Override
@@ -88,10 +116,7 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     }
 
     private Behavior<Command> onDeliver(Deliver deliver) {
-        Session.Dispatch dispatch = new Session.Dispatch(deliver.event(), deliver.data());
-        for (long number : deliver.sessions()) {
-            tell(number, dispatch);
-        }
+        route(deliver.sessions(), new Session.Dispatch(deliver.event(), deliver.data()));
         metrics.delivered(deliver.sessions().length);
         return this;
     }
@@ -99,17 +124,17 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     private Behavior<Command> onSubscribed(Subscribed subscribed) {
         track(true, subscribed.guildId(), subscribed.guild(), subscribed.session());
         if (subscribed.guildCreate() != null) {
-            tell(subscribed.session(), new Session.GuildAvailable(subscribed.guildId(), subscribed.guildCreate()));
+            route(new long[] {subscribed.session()},
+                    new Session.GuildAvailable(subscribed.guildId(), subscribed.guildCreate()));
         }
         return this;
     }
 
     private Behavior<Command> onUnsubscribed(Unsubscribed unsubscribed) {
-        Session.GuildGone gone = new Session.GuildGone(unsubscribed.guildId(), unsubscribed.unavailable());
         for (long number : unsubscribed.sessions()) {
             untrack(true, unsubscribed.guildId(), number);
-            tell(number, gone);
         }
+        route(unsubscribed.sessions(), new Session.GuildGone(unsubscribed.guildId(), unsubscribed.unavailable()));
         return this;
     }
 
@@ -119,15 +144,13 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     }
 
     private Behavior<Command> onResubscribe(Resubscribe resubscribe) {
-        Session.Resubscribe message = new Session.Resubscribe(resubscribe.guildId());
-        for (long number : resubscribe.sessions()) {
-            tell(number, message);
-        }
+        route(resubscribe.sessions(), new Session.Resubscribe(resubscribe.guildId()));
         return this;
     }
 
+    /** Behind the source's earlier events to this session, in its lane. */
     private Behavior<Command> onDrained(Drained drained) {
-        tell(drained.session(), new Session.Drained(drained.source()));
+        route(new long[] {drained.session()}, new Session.Drained(drained.source()));
         return this;
     }
 
@@ -145,10 +168,12 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
         if (watched == null) {
             return this;
         }
-        Session.Command renew = watched.guild ? new Session.Resubscribe(watched.id) : Session.Reattach.INSTANCE;
-        getContext().getLog().info("{} {} stopped while serving {} sessions here; they renew", watched.guild
-                ? "guild" : "user", watched.id, watched.sessions.size());
-        watched.sessions.forEach((number, ignored) -> tell(number, renew));
+        getContext().getLog().info("{} {} stopped while serving {} sessions here; they renew",
+                watched.guild ? "guild" : "user", watched.id, watched.sessions.size());
+        long[] sessions = new long[watched.sessions.size()];
+        int[] next = {0};
+        watched.sessions.forEach((number, ignored) -> sessions[next[0]++] = number);
+        route(sessions, watched.guild ? new Session.Resubscribe(watched.id) : Session.Reattach.INSTANCE);
         return this;
     }
 
@@ -166,20 +191,66 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     }
 
     private Behavior<Command> onJoin(Join join) {
-        Session.JoinGuild message = new Session.JoinGuild(join.guildId(), join.member());
-        for (long number : join.sessions()) {
-            tell(number, message);
-        }
+        route(join.sessions(), new Session.JoinGuild(join.guildId(), join.member()));
         return this;
     }
 
-    /** A session that ended while the message was on its way is not an error: its unsubscribe is on its way too. */
-    private void tell(long number, Session.Command message) {
-        ActorRef<Session.Command> session = directory.byNumber(number);
-        if (session != null) {
-            session.tell(message);
-        } else if (++departed % 10_000 == 1) {
-            getContext().getLog().debug("{} messages for sessions that had already ended", departed);
+    /** Gives {@code message} to each session numbered in {@code numbers}, each after everything sent it before. */
+    private void route(long[] numbers, Session.Command message) {
+        if (numbers.length <= splitAbove && lanesIdle(numbers)) {
+            for (long number : numbers) {
+                departed += RelayLane.tell(directory, number, message);
+            }
+            if (departed >= 10_000) {
+                getContext().getLog().debug("{} messages for sessions that had already ended", departed);
+                departed = 0;
+            }
+            return;
         }
+        int[] counts = new int[lanes.length];
+        for (long number : numbers) {
+            counts[laneOf(number, lanes.length)]++;
+        }
+        for (int lane = 0; lane < lanes.length; lane++) {
+            if (counts[lane] == numbers.length) { // all in one lane: pass the array on as it is
+                send(lane, numbers, message);
+                return;
+            }
+        }
+        long[][] split = new long[lanes.length][];
+        for (int lane = 0; lane < lanes.length; lane++) {
+            split[lane] = new long[counts[lane]];
+            counts[lane] = 0;
+        }
+        for (long number : numbers) {
+            int lane = laneOf(number, lanes.length);
+            split[lane][counts[lane]++] = number;
+        }
+        for (int lane = 0; lane < lanes.length; lane++) {
+            if (split[lane].length > 0) {
+                send(lane, split[lane], message);
+            }
+        }
+    }
+
+    private void send(int lane, long[] numbers, Session.Command message) {
+        sent[lane]++;
+        lanes[lane].tell(new RelayLane.Hand(numbers, message));
+    }
+
+    /** Whether every lane of these sessions has finished all that was sent to it. */
+    private boolean lanesIdle(long[] numbers) {
+        for (long number : numbers) {
+            int lane = laneOf(number, lanes.length);
+            if (finished.getAcquire(finishedSlot(lane)) != sent[lane]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A session's lane, for good: the top bits of its Fibonacci-hashed number, so any stride of numbers spreads. */
+    static int laneOf(long number, int lanes) {
+        return (int) ((((number * 0x9E3779B97F4A7C15L) >>> 32) * lanes) >>> 32);
     }
 }

@@ -4,15 +4,17 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import one.derailed.gateway.core.collections.ConcurrentLongObjectMap;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * SessionDirectory finds this node's live sessions: by the number guilds and users address them with (so a fan-out
  * carries 8 bytes per recipient), and by the session_id clients resume with. Sessions add themselves when they start
- * and remove themselves when they stop.
+ * and remove themselves when they stop. The relay looks up every recipient of every event by number, so that map has
+ * {@code long} keys (no boxed key per lookup) and lock-free reads.
  */
 public final class SessionDirectory {
-    private final ConcurrentHashMap<Long, ActorRef<Session.Command>> byNumber = new ConcurrentHashMap<>();
+    private final ConcurrentLongObjectMap<ActorRef<Session.Command>> byNumber = new ConcurrentLongObjectMap<>();
     private final ConcurrentHashMap<String, ActorRef<Session.Command>> byId = new ConcurrentHashMap<>();
     private final AtomicLong numbers = new AtomicLong();
     private final SecureRandom random = new SecureRandom();

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.node.GatewayNode;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
@@ -36,7 +37,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * {@code samples} (1000000 unsubscribe/subscribe pairs), {@code warmup} (300000), {@code runs} (5 end-to-end
  * fan-outs), {@code e2e} (true), {@code latency} (true), {@code reference} (false: true measures only the footprint of the first,
  * HashMap-based implementation), {@code nodes} (1: relays, each with its own
- * directory, that the sessions are spread over, as if on that many nodes). Every member shares one member object (a 60-byte byte[]), so the heap figure is the
+ * directory, that the sessions are spread over, as if on that many nodes), {@code lanes} (derailed.relay.lanes). Every member shares one member object (a 60-byte byte[]), so the heap figure is the
  * guild's own structures only; each subscribe gets its own Presence with freshly made strings, as one deserialized
  * from CBOR would be.
  */
@@ -60,10 +61,17 @@ public final class MillionMemberBenchmark {
         boolean endToEnd = Boolean.parseBoolean(options.getOrDefault("e2e", "true"));
         boolean latency = Boolean.parseBoolean(options.getOrDefault("latency", "true"));
         int nodes = Integer.parseInt(options.getOrDefault("nodes", "1"));
+        Map<String, Object> overrides = new HashMap<>(Map.of("pekko.actor.provider", "local", "pekko.loglevel",
+                "WARNING"));
+        if (options.containsKey("lanes")) {
+            overrides.put("derailed.relay.lanes", Integer.parseInt(options.get("lanes")));
+        }
+        com.typesafe.config.Config config = GatewayNode.loadConfig(ConfigFactory.parseMap(overrides));
+        GatewaySettings.RelayLanes lanes = GatewaySettings.from(config).relayLanes();
 
         printEnvironment();
-        ActorSystem<Guardian> system = ActorSystem.create(guardian(), "bench", GatewayNode.loadConfig(
-                ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local", "pekko.loglevel", "WARNING"))));
+        System.out.printf("relay lanes: %d (split above %d sessions)%n", lanes.count(), lanes.splitAbove());
+        ActorSystem<Guardian> system = ActorSystem.create(guardian(lanes), "bench", config);
         try {
             // One relay and directory per simulated node; session number n lives on node (n - 1) % nodes.
             SessionDirectory[] directories = new SessionDirectory[nodes];
@@ -311,8 +319,11 @@ public final class MillionMemberBenchmark {
         byte[] event = "{\"id\":\"1\",\"channel_id\":\"2\",\"content\":\"hello, a million\"}"
                 .getBytes(StandardCharsets.UTF_8);
         long[] totals = new long[runs];
+        long[] cpus = new long[runs];
         for (int r = -1; r < runs; r++) { // run 0 warms up and is not counted
             Counter.reset();
+            long cpu0 = processCpuNanos();
+            long gc0 = gcMillis();
             long t0 = System.nanoTime();
             Map<ActorRef<Relay.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
             long t1 = System.nanoTime();
@@ -321,15 +332,33 @@ public final class MillionMemberBenchmark {
                 throw new IllegalStateException("only " + Counter.counted() + " sessions counted the event");
             }
             long t2 = System.nanoTime();
+            long cpu = processCpuNanos() - cpu0;
+            long gc = gcMillis() - gc0;
             if (r >= 0) {
                 totals[r] = t2 - t0;
+                cpus[r] = cpu;
             }
+            // CPU time of the whole process (all threads, GC included) tells the work done apart from a busy machine.
             System.out.printf("run %d%s: %,d sessions counted the event in %.0f ms (targets %.1f ms, relay and "
-                    + "sessions %.0f ms)%n", r + 1, r < 0 ? " (warm-up)" : "", Counter.counted(), (t2 - t0) / 1e6, (t1 - t0) / 1e6,
-                    (t2 - t1) / 1e6);
+                    + "sessions %.0f ms; process CPU %.0f ms; GC %d ms)%n", r + 1, r < 0 ? " (warm-up)" : "",
+                    Counter.counted(), (t2 - t0) / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, cpu / 1e6, gc);
             Thread.sleep(500);
         }
         printPercentiles("end-to-end fan-out", totals);
+        printPercentiles("process CPU per fan-out", cpus);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long gcMillis() {
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return millis;
     }
 
     /** What every stand-in session does: count the dispatches it is handed. */
@@ -372,11 +401,11 @@ public final class MillionMemberBenchmark {
     record SpawnSessions(SessionDirectory[] directories, long firstNumber, int count, CompletableFuture<Void> done)
             implements Guardian {}
 
-    private static Behavior<Guardian> guardian() {
+    private static Behavior<Guardian> guardian(GatewaySettings.RelayLanes lanes) {
         return Behaviors.setup(context -> Behaviors.receive(Guardian.class)
                 .onMessage(SpawnRelay.class, spawn -> {
                     spawn.started().complete(context.spawn(Relay.create(spawn.directory(),
-                            new one.derailed.gateway.core.metrics.GatewayMetrics()), spawn.name()));
+                            new one.derailed.gateway.core.metrics.GatewayMetrics(), lanes), spawn.name()));
                     return Behaviors.same();
                 })
                 .onMessage(SpawnSessions.class, spawn -> {

@@ -1,0 +1,77 @@
+package one.derailed.gateway.core.relay;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionDirectory;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * RelayLane hands messages to its share of a node's sessions: the {@link Relay} gives every session one lane for
+ * good, so whatever reaches a session through its lane keeps the order the relay received it in, while the lanes
+ * of one relay work on different cores. After each message the lane counts it in {@code finished}, so that the
+ * relay knows when nothing of this lane's is still on its way.
+ */
+final class RelayLane extends AbstractBehavior<RelayLane.Command> {
+
+    sealed interface Command {}
+
+    /** Hand {@code message} to each session numbered in {@code sessions}, in that order. */
+    record Hand(long[] sessions, Session.Command message) implements Command, NoSerializationVerificationNeeded {}
+
+    static Behavior<Command> create(SessionDirectory directory, AtomicLongArray finished, int index) {
+        return Behaviors.setup(context -> new RelayLane(context, directory, finished, index));
+    }
+
+    private final SessionDirectory directory;
+    private final AtomicLongArray finished;
+    private final int index;
+    private long handled;
+    private long departed;
+
+    private RelayLane(ActorContext<Command> context, SessionDirectory directory, AtomicLongArray finished,
+                      int index) {
+        super(context);
+        this.directory = directory;
+        this.finished = finished;
+        this.index = index;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Hand.class, this::onHand)
+                .build();
+    }
+
+    private Behavior<Command> onHand(Hand hand) {
+        for (long number : hand.sessions()) {
+            departed += tell(directory, number, hand.message());
+        }
+        // Release: a relay that reads this count also sees every tell above already in the sessions' mailboxes.
+        finished.setRelease(Relay.finishedSlot(index), ++handled);
+        if (departed >= 10_000) {
+            getContext().getLog().debug("{} messages for sessions that had already ended", departed);
+            departed = 0;
+        }
+        return this;
+    }
+
+    /**
+     * Tells the session numbered {@code number}; returns 1 if it has ended. A session that ended while the message
+     * was on its way is not an error: its unsubscribe is on its way too.
+     */
+    static int tell(SessionDirectory directory, long number, Session.Command message) {
+        ActorRef<Session.Command> session = directory.byNumber(number);
+        if (session == null) {
+            return 1;
+        }
+        session.tell(message);
+        return 0;
+    }
+}

@@ -1,0 +1,176 @@
+package one.derailed.gateway.core.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.guild.Guild;
+import one.derailed.gateway.core.user.User;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionDirectory;
+import one.derailed.gateway.core.session.SessionDirectoryAccess;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class RelayTest {
+    private static final ActorTestKit KIT = ActorTestKit.create(ActorTests.config());
+    private static final int LANES = 4;
+    private static final long GUILD = 42;
+
+    @AfterAll
+    static void stop() {
+        KIT.shutdownTestKit();
+    }
+
+    /**
+     * A guild's big deliveries go through the lanes; its small ones, unsubscribes and subscribes go sometimes through
+     * a lane and sometimes straight from the relay (when that lane is idle). Whichever way, each session sees them
+     * in the order the relay got them.
+     */
+    @Test
+    void eachSessionGetsItsMessagesInTheOrderTheRelayGotThem() {
+        SessionDirectory directory = new SessionDirectory();
+        int watched = 8;
+        int others = 1000;
+        List<TestProbe<Session.Command>> probes = new ArrayList<>();
+        for (int n = 1; n <= watched; n++) {
+            TestProbe<Session.Command> probe = KIT.createTestProbe();
+            probes.add(probe);
+            SessionDirectoryAccess.register(directory, n, probe.ref());
+        }
+        ActorRef<Session.Command> sink = KIT.spawn(Behaviors.ignore());
+        for (long n = watched + 1; n <= watched + others; n++) {
+            SessionDirectoryAccess.register(directory, n, sink);
+        }
+        ActorRef<Relay.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+                new GatewaySettings.RelayLanes(LANES, 2)));
+        long[] everyone = LongStream.rangeClosed(1, watched + others).toArray();
+        long[] watchedOnly = LongStream.rangeClosed(1, watched).toArray();
+        ActorRef<Guild.Command> guild = KIT.<Guild.Command>createTestProbe().ref();
+
+        int rounds = 50;
+        for (int round = 0; round < rounds; round++) {
+            relay.tell(new Relay.Deliver(everyone, "BIG", bytes(round)));
+            for (int n = 1; n <= watched; n++) {
+                relay.tell(new Relay.Unsubscribed(new long[] {n}, GUILD, true));
+                relay.tell(new Relay.Deliver(new long[] {n}, "SMALL", bytes(round)));
+                relay.tell(new Relay.Subscribed(n, GUILD, bytes(round), guild));
+                relay.tell(new Relay.Drained(n, round));
+            }
+            relay.tell(new Relay.Join(watchedOnly, GUILD, bytes(round)));
+        }
+
+        for (TestProbe<Session.Command> probe : probes) {
+            for (int round = 0; round < rounds; round++) {
+                String expected = Integer.toString(round);
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class, d -> {
+                    assertThat(d.event()).isEqualTo("BIG");
+                    assertThat(text(d.data())).isEqualTo(expected);
+                });
+                assertThat(probe.receiveMessage()).isInstanceOf(Session.GuildGone.class);
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class, d -> {
+                    assertThat(d.event()).isEqualTo("SMALL");
+                    assertThat(text(d.data())).isEqualTo(expected);
+                });
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.GuildAvailable.class,
+                        a -> assertThat(text(a.guildCreate())).isEqualTo(expected));
+                assertThat(probe.receiveMessage()).isEqualTo(new Session.Drained(round));
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.JoinGuild.class,
+                        j -> assertThat(text(j.member())).isEqualTo(expected));
+            }
+        }
+        probes.getLast().expectNoMessage(Duration.ofMillis(200));
+    }
+
+    /**
+     * A guild incarnation that stops while serving sessions here (its node crashed, or it moved) makes exactly the
+     * sessions it served, and still serves, renew; a session that ended or left the guild is not told.
+     */
+    @Test
+    void sessionsOfAStoppedGuildOrUserRenewTheirSubscription() {
+        SessionDirectory directory = new SessionDirectory();
+        List<TestProbe<Session.Command>> sessions = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            TestProbe<Session.Command> probe = KIT.createTestProbe();
+            sessions.add(probe);
+            SessionDirectoryAccess.register(directory, n, probe.ref());
+        }
+        ActorRef<Relay.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+                new GatewaySettings.RelayLanes(LANES, 64)));
+        TestProbe<Guild.Command> guild = KIT.createTestProbe();
+        TestProbe<User.Command> user = KIT.createTestProbe();
+        for (int n = 1; n <= 4; n++) {
+            relay.tell(new Relay.Subscribed(n, GUILD, null, guild.ref()));
+        }
+        relay.tell(new Relay.Attached(1, 7, user.ref()));
+        relay.tell(new Relay.Forget(2, new long[] {GUILD}, 7));
+        relay.tell(new Relay.Unsubscribed(new long[] {3}, GUILD, false));
+        assertThat(sessions.get(2).receiveMessage()).isInstanceOf(Session.GuildGone.class);
+
+        guild.stop();
+        user.stop();
+        assertThat(List.of(sessions.get(0).receiveMessage(), sessions.get(0).receiveMessage())).containsExactlyInAnyOrder(
+                new Session.Resubscribe(GUILD), Session.Reattach.INSTANCE);
+        assertThat(sessions.get(3).receiveMessage()).isEqualTo(new Session.Resubscribe(GUILD));
+        sessions.get(1).expectNoMessage(Duration.ofMillis(200));
+        sessions.get(2).expectNoMessage(Duration.ofMillis(10));
+    }
+
+    @Test
+    void everySessionOfABigDeliveryGetsItOnce() {
+        SessionDirectory directory = new SessionDirectory();
+        List<TestProbe<Session.Command>> probes = new ArrayList<>();
+        long[] numbers = new long[200];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = 1_000 + 2L * i; // every other number, as one node of two has them
+            TestProbe<Session.Command> probe = KIT.createTestProbe();
+            probes.add(probe);
+            SessionDirectoryAccess.register(directory, numbers[i], probe.ref());
+        }
+        ActorRef<Relay.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+                new GatewaySettings.RelayLanes(LANES, 64)));
+        relay.tell(new Relay.Deliver(numbers, "MESSAGE_CREATE", bytes(1)));
+        relay.tell(new Relay.Deliver(numbers, "MESSAGE_UPDATE", bytes(2)));
+        for (TestProbe<Session.Command> probe : probes) {
+            assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class,
+                    d -> assertThat(d.event()).isEqualTo("MESSAGE_CREATE"));
+            assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class,
+                    d -> assertThat(d.event()).isEqualTo("MESSAGE_UPDATE"));
+        }
+        probes.getLast().expectNoMessage(Duration.ofMillis(200));
+    }
+
+    @Test
+    void everyStrideOfNumbersSpreadsOverAllLanes() {
+        for (int stride = 1; stride <= 4; stride++) {
+            int[] perLane = new int[LANES];
+            for (long n = 1; n <= 10_000; n += stride) {
+                int lane = Relay.laneOf(n, LANES);
+                assertThat(lane).isBetween(0, LANES - 1);
+                perLane[lane]++;
+            }
+            int expected = 10_000 / stride / LANES;
+            for (int count : perLane) {
+                assertThat(count).isBetween(expected * 8 / 10, expected * 12 / 10);
+            }
+        }
+    }
+
+    private static byte[] bytes(int round) {
+        return Integer.toString(round).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+}
