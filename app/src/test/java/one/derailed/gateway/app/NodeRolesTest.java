@@ -91,6 +91,15 @@ class NodeRolesTest {
                 + "sessions, guilds, users, ready, grpc");
     }
 
+    @Test
+    void websocketWithoutSessionsIsRefused() {
+        StringWriter err = new StringWriter();
+        CommandLine derailed = new CommandLine(new Derailed()).setErr(new PrintWriter(err));
+        int exit = derailed.execute("run", "--roles", "websocket,guilds");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("derailed.roles: websocket and sessions go together");
+    }
+
     private HttpResponse<String> get(String path) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + entitiesOnly.port() + path))
                 .timeout(GatewayClient.WAIT).GET().build(), HttpResponse.BodyHandlers.ofString()).join();

@@ -113,6 +113,12 @@ public record GatewaySettings(
                         + String.join(", ", ROLES));
             }
         }
+        // A session lives on the node that holds its socket: the two roles are one deployment unit, named apart so
+        // operators see both parts of an edge node.
+        if (names.contains("websocket") != names.contains("sessions")) {
+            throw new IllegalArgumentException("derailed.roles: websocket and sessions go together (a session lives "
+                    + "on the node that holds its socket); name both or neither");
+        }
         return new TreeSet<>(names);
     }
 
