@@ -54,7 +54,7 @@ public record GatewaySettings(
     public record Handoff(Duration locateTimeout, Duration moveTimeout, Duration evacuateDeadline) {}
 
     /** Guild entities: how long an idle guild with no subscribers lives, and the stash bound while loading. */
-    public record Guilds(Duration idleTimeout, int stashCapacity) {}
+    public record Guilds(Duration idleTimeout, int stashCapacity, int fullGuildCreateMaxMembers) {}
 
     /** Publishing through the ingress: how long an entity may take to accept an event. */
     public record Ingress(Duration askTimeout) {}
@@ -93,7 +93,8 @@ public record GatewaySettings(
                         new Handoff(c.getDuration("sessions.handoff.locate-timeout"),
                                 c.getDuration("sessions.handoff.move-timeout"),
                                 c.getDuration("sessions.handoff.evacuate-deadline"))),
-                new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity")),
+                new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity"),
+                        c.getInt("guilds.full-guild-create-max-members")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
                 new Ready(c.getInt("ready.workers")),
                 new RelayLanes(c.getInt("relay.lanes"), c.getInt("relay.split-above")),

@@ -91,7 +91,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
 
     /** What a guild needs from its node; {@code users} reaches a user's entity wherever it lives. */
     public record Services(GatewayStore store, Executor storeExecutor, Users users, Duration idleTimeout,
-                           int stashCapacity, GatewayMetrics metrics) {}
+                           int stashCapacity, int fullGuildCreateMaxMembers, GatewayMetrics metrics) {}
 
     /** Users finds a user's entity: through Cluster Sharding in a node, directly in tests. */
     @FunctionalInterface
@@ -153,7 +153,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         boolean cameOnline = state.subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(),
                 subscribe.intents(), subscribe.member(), subscribe.presence());
         byte[] guildCreate = subscribe.quiet() ? null : state.guildCreateFor(document, subscribe.userId(),
-                subscribe.intents(), subscribe.largeThreshold(), subscribe.joinedAt());
+                guildCreateIntents(subscribe.intents()), subscribe.largeThreshold(), subscribe.joinedAt());
         subscribe.relay().tell(new Relay.Subscribed(subscribe.session(), guildId, guildCreate,
                 getContext().getSelf()));
         if (cameOnline && !subscribe.quiet() && subscribe.presence().visibleToOthers()) {
@@ -174,6 +174,16 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         unwatchIfGone(unsubscribe.relay());
         idleWhenEmpty();
         return this;
+    }
+
+    /**
+     * Past {@code fullGuildCreateMaxMembers} members a GUILD_CREATE carries only the receiver, as if it lacked
+     * GUILD_PRESENCES (Discord's rule over 75k members): every online member's object and presence would make it
+     * hundreds of megabytes at a million, built on this actor for each subscribing session. Clients ask op 8.
+     */
+    private int guildCreateIntents(int intents) {
+        return document.memberCount() > services.fullGuildCreateMaxMembers()
+                ? intents & ~Intents.GUILD_PRESENCES : intents;
     }
 
     /**

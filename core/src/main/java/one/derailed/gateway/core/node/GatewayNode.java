@@ -100,7 +100,8 @@ public final class GatewayNode implements AutoCloseable {
         ClusterSharding sharding = ClusterSharding.get(system);
         Guild.Services guildServices = new Guild.Services(database.store(), storeExecutor,
                 (userId, command) -> sharding.entityRefFor(User.TYPE_KEY, Long.toString(userId)).tell(command),
-                settings.guilds().idleTimeout(), settings.guilds().stashCapacity(), metrics);
+                settings.guilds().idleTimeout(), settings.guilds().stashCapacity(),
+                settings.guilds().fullGuildCreateMaxMembers(), metrics);
         // Entities live on nodes with their role; elsewhere init starts a proxy that finds them.
         sharding.init(Entity.of(Guild.TYPE_KEY, entity ->
                 Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices))

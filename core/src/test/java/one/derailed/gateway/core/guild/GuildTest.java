@@ -39,7 +39,7 @@ class GuildTest {
         data = TestData.of(database);
         services = new Guild.Services(database.store(), Executors.newFixedThreadPool(2),
                 (userId, command) -> USERS.getRef().tell(new Addressed(userId, command)), Duration.ofMinutes(1), 100,
-                new one.derailed.gateway.core.metrics.GatewayMetrics());
+                75_000, new one.derailed.gateway.core.metrics.GatewayMetrics());
     }
 
     @AfterAll
@@ -252,5 +252,26 @@ class GuildTest {
         Relay.Subscribed quiet = relay.expectMessageClass(Relay.Subscribed.class);
         assertThat(quiet.guildCreate()).isNull();
         relay.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aGuildOverTheFullGuildCreateLimitSendsOnlyTheReceiver() throws Exception {
+        long ada = data.createUser("ada");
+        long bob = data.createUser("bob");
+        long id = data.createGuild("Huge", ada);
+        data.addMember(id, ada);
+        data.addMember(id, bob);
+        Guild.Services smallLimit = new Guild.Services(services.store(), services.storeExecutor(), services.users(),
+                services.idleTimeout(), services.stashCapacity(), 1, services.metrics());
+        ActorRef<Guild.Command> guild = KIT.spawn(Guild.create(id, shard.getRef(), smallLimit));
+        guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
+        relay.expectMessageClass(Relay.Subscribed.class);
+        guild.tell(subscribe(2, bob, Intents.ALL, ONLINE));
+
+        JsonNode forBob = json(relay.expectMessageClass(Relay.Subscribed.class).guildCreate());
+        assertThat(forBob.get("member_count").asLong()).isEqualTo(2);
+        assertThat(forBob.get("members")).hasSize(1);
+        assertThat(forBob.at("/members/0/user/id").asText()).isEqualTo(Long.toString(bob));
+        assertThat(forBob.get("presences")).isEmpty();
     }
 }
