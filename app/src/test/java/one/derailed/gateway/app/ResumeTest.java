@@ -136,6 +136,34 @@ class ResumeTest {
         }
     }
 
+    /**
+     * A heartbeat's seq says the client has everything up to it, and RESUME never asks for less than it has: the
+     * session lets those dispatches go. A resume from the heartbeat's seq replays what came after; one from before it
+     * asks for what the session no longer keeps and gets op 9.
+     */
+    @Test
+    void dispatchesAcknowledgedByAHeartbeatAreNotKeptForResume() {
+        long ada = gw.data.createUser("ada");
+        long guild = guildOf(ada);
+        GatewayClient client = GatewayClient.connect(gw.port());
+        client.expectOp(10);
+        client.identify(gw.data.tokenFor(ada), null);
+        String sessionId = client.expectDispatch("READY").at("/d/session_id").asText();
+        client.awaitDispatch("GUILD_CREATE");
+        publish(guild, 1);
+        assertThat(client.expectDispatch("MESSAGE_CREATE").get("s").longValue()).isEqualTo(3);
+        client.send("{\"op\":1,\"d\":2}");
+        client.expectOp(11);
+        client.drop();
+        try (GatewayClient beforeTheAck = resume(ada, sessionId, 1)) {
+            assertThat(beforeTheAck.expectOp(9).get("d").booleanValue()).isFalse();
+        }
+        try (GatewayClient fromTheAck = resume(ada, sessionId, 2)) {
+            assertThat(fromTheAck.expectDispatch("MESSAGE_CREATE").get("s").longValue()).isEqualTo(3);
+            assertThat(fromTheAck.expectDispatch("RESUMED").get("s").longValue()).isEqualTo(4);
+        }
+    }
+
     @Test
     void afterTheWindowTheSessionIsGoneAndTheUserOffline() {
         long ada = gw.data.createUser("ada");

@@ -144,6 +144,10 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             case ClientPayload.Heartbeat heartbeat -> {
                 lastHeartbeatNanos = System.nanoTime();
                 connection.send(ServerFrames.HEARTBEAT_ACK);
+                ActorRef<Session.Command> session = connection.session();
+                if (session != null && heartbeat.lastSequence() != null) {
+                    session.tell(new Session.Acknowledged(connection, heartbeat.lastSequence()));
+                }
             }
             case ClientPayload.Identify identify -> {
                 if (connection.session() != null || locating) {

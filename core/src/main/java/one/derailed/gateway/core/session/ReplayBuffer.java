@@ -60,6 +60,13 @@ public final class ReplayBuffer {
         return dropped;
     }
 
+    /** Forgets the entries up to and including {@code seq}: the client has them. */
+    public void dropUpTo(long seq) {
+        while (!entries.isEmpty() && entries.peekFirst().seq() <= seq) {
+            bytes -= entries.removeFirst().size();
+        }
+    }
+
     /**
      * The entries after {@code seq}, in order, when the buffer still holds all of them; null when some were evicted
      * (the client is too far behind) or {@code seq} is ahead of {@code lastSeq}.

@@ -107,6 +107,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
                            long resumeWindowLeftMillis, ActorRef<Relay.Command> relay, long number,
                            ActorRef<Command> session) implements CborSerializable {}
 
+    /** The client on {@code connection} says in a heartbeat that it has every dispatch up to {@code seq}. */
+    public record Acknowledged(Connection connection, long seq)
+            implements Command, NoSerializationVerificationNeeded {}
+
     /** A client asks, on {@code connection}, to resume this session (op 6). */
     public record Resume(Connection connection, ClientPayload.Resume resume)
             implements Command, NoSerializationVerificationNeeded {}
@@ -272,26 +276,51 @@ public final class Session extends AbstractBehavior<Session.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(ReadyAnswered.class, this::onReadyAnswered)
-                .onMessage(Delivery.class, this::onDelivery)
-                .onMessage(Handed.class, this::onHanded)
-                .onMessage(MoveTo.class, this::onMoveTo)
-                .onMessage(MoveChecked.class, this::onMoveChecked)
-                .onMessage(AdoptedBy.class, this::onAdoptedBy)
-                .onMessage(AdoptionFailed.class, this::onAdoptionFailed)
-                .onMessage(HandoffTimedOut.class, this::onHandoffTimedOut)
-                .onMessage(StartDecided.class, this::onStartDecided)
-                .onMessage(MemberLoaded.class, this::onMemberLoaded)
-                .onMessage(MembersLoaded.class, this::onMembersLoaded)
-                .onMessage(PresencesLoaded.class, this::onPresencesLoaded)
-                .onMessage(FromClient.class, this::onFromClient)
-                .onMessage(ConnectionClosed.class, this::onConnectionClosed)
-                .onMessage(Resume.class, this::onResume)
-                .onMessage(ResumeChecked.class, this::onResumeChecked)
-                .onMessage(ResumeWindowOver.class, over -> endSession("resume window over"))
-                .onMessage(GetBufferStats.class, this::onGetBufferStats)
+                .onMessage(Command.class, this::onCommand)
                 .onSignal(PostStop.class, signal -> onStop())
                 .build();
+    }
+
+    /**
+     * One case and a switch instead of a ReceiveBuilder case per message type: the builder's cases are objects made
+     * for every actor, about 1 KiB per session when there are hundreds of thousands of sessions.
+     */
+    private Behavior<Command> onCommand(Command command) {
+        return switch (command) {
+            case Delivery delivery -> onDelivery(delivery);
+            case FromClient frame -> onFromClient(frame);
+            case Acknowledged acknowledged -> onAcknowledged(acknowledged);
+            case ReadyAnswered answered -> onReadyAnswered(answered);
+            case StartDecided decided -> onStartDecided(decided);
+            case Handed handed -> onHanded(handed);
+            case MoveTo move -> onMoveTo(move);
+            case MoveChecked checked -> onMoveChecked(checked);
+            case AdoptedBy adopted -> onAdoptedBy(adopted);
+            case AdoptionFailed failed -> onAdoptionFailed(failed);
+            case HandoffTimedOut timedOut -> onHandoffTimedOut(timedOut);
+            case MemberLoaded loaded -> onMemberLoaded(loaded);
+            case MembersLoaded loaded -> onMembersLoaded(loaded);
+            case PresencesLoaded loaded -> onPresencesLoaded(loaded);
+            case ConnectionClosed closed -> onConnectionClosed(closed);
+            case Resume resume -> onResume(resume);
+            case ResumeChecked checked -> onResumeChecked(checked);
+            case ResumeWindowOver over -> endSession("resume window over");
+            case GetBufferStats get -> onGetBufferStats(get);
+        };
+    }
+
+    /**
+     * The client has every dispatch up to {@code seq} (its heartbeat says so), and a RESUME never asks for less than
+     * it has: those dispatches leave the replay buffer. An idle session so keeps nothing after its first heartbeat.
+     */
+    private Behavior<Command> onAcknowledged(Acknowledged acknowledged) {
+        if (acknowledged.connection() == connection) {
+            long bytesBefore = replay.bytes();
+            int eventsBefore = replay.events();
+            replay.dropUpTo(Math.min(acknowledged.seq(), seq));
+            services.metrics().replayBuffer(replay.bytes() - bytesBefore, replay.events() - eventsBefore);
+        }
+        return this;
     }
 
     private Behavior<Command> onReadyAnswered(ReadyAnswered answered) {

@@ -23,6 +23,25 @@ class ReplayBufferTest {
     }
 
     @Test
+    void acknowledgedEntriesLeaveAndAResumeFromTheAcknowledgedSeqOrLaterStillWorks() {
+        ReplayBuffer buffer = new ReplayBuffer(10, 1 << 20);
+        for (long seq = 1; seq <= 5; seq++) {
+            buffer.add(seq, "E", new byte[100]);
+        }
+        long before = buffer.bytes();
+        buffer.dropUpTo(3);
+        assertThat(buffer.events()).isEqualTo(2);
+        assertThat(buffer.bytes()).isEqualTo(before * 2 / 5);
+        assertThat(buffer.after(3, 5)).extracting(ReplayBuffer.Entry::seq).containsExactly(4L, 5L);
+        assertThat(buffer.after(4, 5)).extracting(ReplayBuffer.Entry::seq).containsExactly(5L);
+        assertThat(buffer.after(2, 5)).as("less than the client acknowledged").isNull();
+        buffer.dropUpTo(5);
+        assertThat(buffer.events()).isZero();
+        assertThat(buffer.bytes()).isZero();
+        assertThat(buffer.after(5, 5)).isEmpty();
+    }
+
+    @Test
     void refusesASequenceAheadOfTheSessionOrOlderThanTheBuffer() {
         ReplayBuffer buffer = new ReplayBuffer(3, 1 << 20);
         for (long seq = 1; seq <= 5; seq++) {
