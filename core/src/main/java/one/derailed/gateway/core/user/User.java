@@ -106,20 +106,27 @@ public final class User extends AbstractBehavior<User.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Attach.class, this::onAttach)
-                .onMessage(Detach.class, this::onDetach)
-                .onMessage(Move.class, this::onMove)
-                .onMessage(NodeLost.class, this::onNodeLost)
-                .onMessage(Publish.class, this::onPublish)
-                .onMessage(JoinedGuild.class, this::onJoinedGuild)
-                .onMessage(StartSession.class, this::onStartSession)
-                .onMessage(GetStartLimit.class, this::onGetStartLimit)
-                .onMessage(IdleTimeout.class, this::onIdleTimeout)
+                .onMessage(Command.class, this::onCommand)
                 .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
                     metrics.userStopped();
                     return this;
                 })
                 .build();
+    }
+
+    /** One case and a switch: a builder case per message type is an object per user, and users are many. */
+    private Behavior<Command> onCommand(Command command) {
+        return switch (command) {
+            case Attach attach -> onAttach(attach);
+            case Detach detach -> onDetach(detach);
+            case Move move -> onMove(move);
+            case NodeLost lost -> onNodeLost(lost);
+            case Publish publish -> onPublish(publish);
+            case JoinedGuild joined -> onJoinedGuild(joined);
+            case StartSession start -> onStartSession(start);
+            case GetStartLimit get -> onGetStartLimit(get);
+            case IdleTimeout timeout -> onIdleTimeout(timeout);
+        };
     }
 
     private Behavior<Command> onAttach(Attach attach) {
