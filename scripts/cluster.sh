@@ -2,6 +2,7 @@
 # cluster.sh: three gateway nodes on loopback, one Pekko cluster, one shared H2 database (./derailed cluster ...).
 #   start          start the nodes that are not running, then wait (bounded) until every node is Up
 #   status         each node: pid, roles, ports, /readyz
+#   leave N        SIGTERM node N (a graceful leave: op 7, sessions moved) and wait until it exits
 #   kill N         SIGKILL node N (a crash, for the walk-through in docs/operations.md)
 #   token USER_ID  a token from the cluster's database
 #   stop           SIGTERM every node (op 7 to its clients), SIGKILL what is still running after 30 s
@@ -17,6 +18,9 @@ java_opts="${DERAILED_JAVA_OPTS:--Xms64m -Xmx256m}"
 # How long start waits for every node to report ready; a cold JVM joins in well under 30 s.
 start_timeout_seconds=90
 stop_timeout_seconds=30
+# A leaving node moves its sessions (sessions.handoff.evacuate-deadline, 10 s) and then leaves the cluster, which
+# hands its entities over; 40 s covers both with room, and leave never waits longer.
+leave_timeout_seconds=40
 
 # node N: roles, HTTP/WebSocket port, gRPC port (used only with the grpc role), cluster port.
 # Node 1 is the seed and runs every role; node 2 only accepts clients (its sessions' guilds and users live
@@ -115,6 +119,26 @@ cmd_kill() {
   fi
 }
 
+cmd_leave() {
+  local n=${1:?usage: cluster leave NODE} pid start
+  if ! pid="$(pid_of "$n")"; then
+    echo "node $n is not running"
+    return 0
+  fi
+  start=$(date +%s%N)
+  kill -TERM "$pid"
+  echo "node $n (pid $pid) sent SIGTERM at $(date +%T.%3N); waiting up to ${leave_timeout_seconds} s for it to exit"
+  local deadline=$((SECONDS + leave_timeout_seconds))
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  local took_ms=$((($(date +%s%N) - start) / 1000000))
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "node $n (pid $pid) is still running after ${leave_timeout_seconds} s; see $dir/node$n.log" >&2
+    return 1
+  fi
+  rm -f "$dir/node$n.pid"
+  printf 'node %s left: exited %d.%03d s after SIGTERM\n' "$n" $((took_ms / 1000)) $((took_ms % 1000))
+}
+
 cmd_stop() {
   local n pid
   for n in 3 2 1; do
@@ -140,8 +164,9 @@ cmd_token() {
 case "${1:-}" in
   start) cmd_start ;;
   status) cmd_status ;;
+  leave) cmd_leave "${2:-}" ;;
   kill) cmd_kill "${2:-}" ;;
   stop) cmd_stop ;;
   token) cmd_token "${2:-}" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
