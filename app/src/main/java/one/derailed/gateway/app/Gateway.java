@@ -81,6 +81,7 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        node.withdraw();
         if (grpc != null) {
             grpc.close();
         }

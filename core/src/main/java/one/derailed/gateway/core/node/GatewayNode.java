@@ -46,10 +46,13 @@ public final class GatewayNode implements AutoCloseable {
     private final SessionLauncher sessions;
     private final EventIngress ingress;
     private final GatewayMetrics metrics;
+    private final ActorRef<ReadyWorker.Command> readyWorkers;
 
     private GatewayNode(GatewaySettings settings, Database database, ActorSystem<Void> system,
-                        SessionLauncher sessions, EventIngress ingress, GatewayMetrics metrics) {
+                        SessionLauncher sessions, EventIngress ingress, GatewayMetrics metrics,
+                        ActorRef<ReadyWorker.Command> readyWorkers) {
         this.metrics = metrics;
+        this.readyWorkers = readyWorkers;
         this.settings = settings;
         this.database = database;
         this.system = system;
@@ -118,7 +121,18 @@ public final class GatewayNode implements AutoCloseable {
                 settings.sessions().handoff().moveTimeout(), metrics);
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices,
                         settings.sessions().handoff()),
-                new ShardedEventIngress(sharding, settings.ingress().askTimeout(), metrics), metrics);
+                new ShardedEventIngress(sharding, settings.ingress().askTimeout(), metrics), metrics, ready);
+    }
+
+    /**
+     * This node is about to leave: its Ready workers stop taking work from other nodes now, while they still run, so
+     * that no node's router picks them after they are gone (the listing changes a gossip round later; the leave's
+     * op 7 and session moves take longer than that).
+     */
+    public void withdraw() {
+        if (settings.roles().contains("ready")) {
+            system.receptionist().tell(Receptionist.deregister(ReadyWorker.SERVICE_KEY, readyWorkers));
+        }
     }
 
     /**

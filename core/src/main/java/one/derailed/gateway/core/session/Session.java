@@ -131,10 +131,11 @@ public final class Session extends AbstractBehavior<Session.Command> {
     /** A guild dropped this session: the user left it, or it is unavailable. */
     public record GuildGone(long guildId, boolean unavailable) implements Delivery {}
 
-    private record ReadyAnswered(ReadyWorker.Result result, Throwable failure)
+    private record ReadyAnswered(int attempt, ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
-    private record ResumeChecked(Resume request, long attempt, ReadyWorker.Result result, Throwable failure)
+    private record ResumeChecked(Resume request, long attempt, int tries, ReadyWorker.Result result,
+                                 Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
     private record MemberLoaded(long guildId, boolean quiet, ReadyWorker.Result result, Throwable failure)
@@ -193,6 +194,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private long seq;
     private boolean overflowedWhileAway;
     private long resumeAttempts;
+    private boolean identifyAnswered;
     /** Moving away: deliveries that came before the new incarnation answered, and where they now go. */
     private boolean moving;
     private ActorRef<Command> movedTo;
@@ -219,8 +221,23 @@ public final class Session extends AbstractBehavior<Session.Command> {
         this.identify = identify;
         this.largeThreshold = identify.largeThreshold();
         services.directory().add(identity, context.getSelf());
-        context.ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
-                replyTo -> new ReadyWorker.Load(identify.token(), replyTo), ReadyAnswered::new);
+        askToLoad(1);
+    }
+
+    /**
+     * Each ask to Ready gets half the ready timeout, and a second try when the first is lost: the router may have
+     * picked the workers of a node that just crashed or left (they stay listed until the cluster notices).
+     */
+    private static final int READY_TRIES = 2;
+
+    private Duration readyTryTimeout() {
+        return services.readyTimeout().dividedBy(READY_TRIES);
+    }
+
+    private void askToLoad(int attempt) {
+        getContext().ask(ReadyWorker.Result.class, services.ready(), readyTryTimeout(),
+                replyTo -> new ReadyWorker.Load(identify.token(), replyTo),
+                (result, failure) -> new ReadyAnswered(attempt, result, failure));
     }
 
     /**
@@ -324,6 +341,14 @@ public final class Session extends AbstractBehavior<Session.Command> {
     }
 
     private Behavior<Command> onReadyAnswered(ReadyAnswered answered) {
+        if (identifyAnswered) {
+            return this; // a first try that answered after its retry
+        }
+        if (answered.failure() != null && answered.attempt() < READY_TRIES) {
+            askToLoad(answered.attempt() + 1);
+            return this;
+        }
+        identifyAnswered = true;
         if (answered.failure() != null) {
             getContext().getLog().warn("session {}: ready did not answer: {}", identity.sessionId(),
                     answered.failure().toString());
@@ -750,11 +775,14 @@ public final class Session extends AbstractBehavior<Session.Command> {
             services.metrics().invalidSession();
             return this;
         }
-        long attempt = ++resumeAttempts;
-        getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
-                replyTo -> new ReadyWorker.Authenticate(request.resume().token(), replyTo),
-                (result, failure) -> new ResumeChecked(request, attempt, result, failure));
+        askToAuthenticate(request, ++resumeAttempts, 1);
         return this;
+    }
+
+    private void askToAuthenticate(Resume request, long attempt, int tries) {
+        getContext().ask(ReadyWorker.Result.class, services.ready(), readyTryTimeout(),
+                replyTo -> new ReadyWorker.Authenticate(request.resume().token(), replyTo),
+                (result, failure) -> new ResumeChecked(request, attempt, tries, result, failure));
     }
 
     /**
@@ -768,6 +796,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
             // The socket died while its token was checked; its close was never ours to hear. The client retries.
             return this;
         }
+        if (checked.failure() != null && checked.tries() < READY_TRIES && checked.attempt() == resumeAttempts) {
+            askToAuthenticate(checked.request(), checked.attempt(), checked.tries() + 1);
+            return this;
+        }
         if (checked.attempt() != resumeAttempts) {
             // Token checks run in parallel; an older attempt finishing late must not take over from a newer one.
             candidate.send(ServerFrames.invalidSession(false));
@@ -778,6 +810,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
                 && ok.userId() == user.id();
         List<ReplayBuffer.Entry> missed = owner ? replay.after(checked.request().resume().seq(), seq) : null;
         if (missed == null) {
+            getContext().getLog().debug("session {}: resume refused ({})", identity.sessionId(),
+                    checked.failure() != null ? "token check failed: " + checked.failure()
+                            : !owner ? "not this user's token" : "seq " + checked.request().resume().seq()
+                            + " not covered (session at " + seq + ")");
             candidate.send(ServerFrames.invalidSession(false));
             services.metrics().invalidSession();
             return this;
