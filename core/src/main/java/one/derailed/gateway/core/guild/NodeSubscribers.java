@@ -19,6 +19,11 @@ final class NodeSubscribers {
     private int[] intents = new int[MIN_CAPACITY];
     private int size;
     private final LongIntMap slots = new LongIntMap(-1);
+    /**
+     * How many of these sessions have each intent bit: an event nobody here may receive (a PRESENCE_UPDATE where no
+     * session asked for GUILD_PRESENCES) costs one check instead of a pass over every session.
+     */
+    private final int[] withIntent = new int[Integer.SIZE];
 
     NodeSubscribers(ActorRef<Relay.Command> relay) {
         this.relay = relay;
@@ -37,7 +42,9 @@ final class NodeSubscribers {
         int slot = slots.get(session);
         if (slot >= 0) {
             users[slot] = userId;
+            count(intents[slot], -1);
             intents[slot] = sessionIntents;
+            count(sessionIntents, 1);
             return false;
         }
         if (size == sessions.length) {
@@ -46,8 +53,25 @@ final class NodeSubscribers {
         sessions[size] = session;
         users[size] = userId;
         intents[size] = sessionIntents;
+        count(sessionIntents, 1);
         slots.put(session, size);
         size++;
+        return true;
+    }
+
+    private void count(int bits, int delta) {
+        for (int rest = bits; rest != 0; rest &= rest - 1) {
+            withIntent[Integer.numberOfTrailingZeros(rest)] += delta;
+        }
+    }
+
+    /** Whether some session here has every bit of {@code required}, as far as per-bit counts can tell. */
+    private boolean mayHave(int required) {
+        for (int rest = required; rest != 0; rest &= rest - 1) {
+            if (withIntent[Integer.numberOfTrailingZeros(rest)] == 0) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -57,6 +81,7 @@ final class NodeSubscribers {
         if (slot < 0) {
             return false;
         }
+        count(intents[slot], -1);
         int last = --size;
         if (slot != last) {
             long moved = sessions[last];
@@ -85,6 +110,9 @@ final class NodeSubscribers {
 
     /** The sessions whose intents include {@code required} and whose user is not {@code excludedUser}, or null. */
     long[] targets(int required, long excludedUser) {
+        if (!mayHave(required)) {
+            return null;
+        }
         long[] sessions = this.sessions;
         long[] users = this.users;
         int[] intents = this.intents;
@@ -105,6 +133,9 @@ final class NodeSubscribers {
      */
     GuildState.ContentSplit targetsByContent(int required, int contentIntent,
                                              java.util.function.LongPredicate seesContentAnyway) {
+        if (!mayHave(required)) {
+            return null;
+        }
         long[] sessions = this.sessions;
         long[] users = this.users;
         int[] intents = this.intents;

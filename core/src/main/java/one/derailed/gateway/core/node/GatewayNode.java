@@ -118,7 +118,7 @@ public final class GatewayNode implements AutoCloseable {
                 settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
                 settings.webSocket().publicUrl(), settings.sessions().resumeTimeout(),
                 settings.sessions().replayMaxEvents(), settings.sessions().replayMaxBytes(),
-                settings.sessions().handoff().moveTimeout(), metrics);
+                settings.sessions().handoff().moveTimeout(), settings.roles().contains("ready"), metrics);
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices,
                         settings.sessions().handoff()),
                 new ShardedEventIngress(sharding, settings.ingress().askTimeout(), metrics), metrics, ready);

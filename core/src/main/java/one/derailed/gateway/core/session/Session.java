@@ -162,7 +162,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
     public record Services(SessionDirectory directory, ActorRef<ReadyWorker.Command> ready, ClusterSharding sharding,
                            ActorRef<Relay.Command> relay, Duration readyTimeout, int privilegedIntentsForBots,
                            String resumeGatewayUrl, Duration resumeTimeout, int replayMaxEvents,
-                           long replayMaxBytes, Duration handoffTimeout, GatewayMetrics metrics) {}
+                           long replayMaxBytes, Duration handoffTimeout, boolean readyIsLocal,
+                           GatewayMetrics metrics) {}
 
     public static Behavior<Command> create(Services services, SessionDirectory.SessionIdentity identity,
                                            Connection connection, ClientPayload.Identify identify) {
@@ -225,13 +226,17 @@ public final class Session extends AbstractBehavior<Session.Command> {
     }
 
     /**
-     * Each ask to Ready gets half the ready timeout, and a second try when the first is lost: the router may have
-     * picked the workers of a node that just crashed or left (they stay listed until the cluster notices).
+     * Where Ready is reached through the cluster (a node without the ready role), an ask may be lost: the router can
+     * pick the workers of a node that just crashed or left, which stay listed until the cluster notices. There each
+     * ask gets half the ready timeout and a second try. A node's own pool loses nothing, and a retry there would only
+     * queue the same work twice when the workers are behind, so it asks once with the whole timeout.
      */
-    private static final int READY_TRIES = 2;
+    private int readyTries() {
+        return services.readyIsLocal() ? 1 : 2;
+    }
 
     private Duration readyTryTimeout() {
-        return services.readyTimeout().dividedBy(READY_TRIES);
+        return services.readyTimeout().dividedBy(readyTries());
     }
 
     private void askToLoad(int attempt) {
@@ -344,7 +349,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         if (identifyAnswered) {
             return this; // a first try that answered after its retry
         }
-        if (answered.failure() != null && answered.attempt() < READY_TRIES) {
+        if (answered.failure() != null && answered.attempt() < readyTries()) {
             askToLoad(answered.attempt() + 1);
             return this;
         }
@@ -796,7 +801,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
             // The socket died while its token was checked; its close was never ours to hear. The client retries.
             return this;
         }
-        if (checked.failure() != null && checked.tries() < READY_TRIES && checked.attempt() == resumeAttempts) {
+        if (checked.failure() != null && checked.tries() < readyTries() && checked.attempt() == resumeAttempts) {
             askToAuthenticate(checked.request(), checked.attempt(), checked.tries() + 1);
             return this;
         }
