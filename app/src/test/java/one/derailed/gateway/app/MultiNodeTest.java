@@ -58,8 +58,8 @@ class MultiNodeTest {
         try (GatewayClient onA = a.online(ada, 1); GatewayClient onB = b.online(bob, 1);
              GatewayClient alsoOnB = b.online(bob, 1)) {
             onA.awaitDispatch("PRESENCE_UPDATE");
-            double relayBefore = counter(a, "derailed_guild_relay_messages_total");
-            double publishesBefore = counter(a, "derailed_guild_publishes_total");
+            double relayBefore = a.counter("derailed_guild_relay_messages_total");
+            double publishesBefore = a.counter("derailed_guild_publishes_total");
 
             for (int n = 0; n < 100; n++) {
                 (n % 2 == 0 ? a : b).ingress.publishToGuild(guild, "MESSAGE_CREATE", "{\"n\":" + n + "}");
@@ -69,11 +69,11 @@ class MultiNodeTest {
                     assertThat(client.awaitDispatch("MESSAGE_CREATE").at("/d/n").intValue()).isEqualTo(n);
                 }
             }
-            double relayMessages = counter(a, "derailed_guild_relay_messages_total") - relayBefore;
-            double publishes = counter(a, "derailed_guild_publishes_total") - publishesBefore;
+            double relayMessages = a.counter("derailed_guild_relay_messages_total") - relayBefore;
+            double publishes = a.counter("derailed_guild_publishes_total") - publishesBefore;
             assertThat(publishes).isEqualTo(100);
             assertThat(relayMessages).as("one message per node with recipients, not per session").isEqualTo(200);
-            assertThat(counter(b, "derailed_events_delivered_total")).isGreaterThanOrEqualTo(200);
+            assertThat(b.counter("derailed_events_delivered_total")).isGreaterThanOrEqualTo(200);
         }
     }
 
@@ -95,13 +95,4 @@ class MultiNodeTest {
         }
     }
 
-    private static double counter(TestGateway node, String name) {
-        double total = 0;
-        for (String line : node.gateway.node().metrics().scrape().split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
-    }
 }

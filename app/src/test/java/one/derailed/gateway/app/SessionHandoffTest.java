@@ -76,20 +76,18 @@ class SessionHandoffTest {
             String sessionId = first.expectDispatch("READY").at("/d/session_id").asText();
             first.awaitDispatch("GUILD_CREATE");
             watcher.awaitDispatch("PRESENCE_UPDATE");
-            double movedBefore = counter(c, "derailed_sessions_moved_in_total");
+            double movedBefore = c.counter("derailed_sessions_moved_in_total");
 
             CompletableFuture<Void> publishing = publish(guild, EVENTS);
             Received received = new Received();
             received.readUntil(first, EVENTS / 3);
             first.drop();
 
-            try (GatewayClient resumed = GatewayClient.connect(c.port())) {
-                resumed.expectOp(10);
-                resumed.resume(a.data.tokenFor(ada), sessionId, received.lastSeq);
+            try (GatewayClient resumed = resumeOn(c, ada, sessionId, received.lastSeq)) {
                 received.readUntil(resumed, EVENTS);
                 publishing.join();
                 received.assertExactlyOnceInOrder(EVENTS);
-                assertThat(counter(c, "derailed_sessions_moved_in_total") - movedBefore).isEqualTo(1);
+                assertThat(c.counter("derailed_sessions_moved_in_total") - movedBefore).isEqualTo(1);
 
                 // The move is invisible to others: bob never saw ada go offline, and the next thing he sees is this.
                 a.ingress.publishToGuild(guild, "TYPING_START", "{\"after\":true}");
@@ -118,15 +116,21 @@ class SessionHandoffTest {
         received.readUntilReconnect(onLeaving);
         onLeaving.close();
 
-        try (GatewayClient resumed = GatewayClient.connect(b.port())) {
-            resumed.expectOp(10);
-            resumed.resume(a.data.tokenFor(cleo), sessionId, received.lastSeq);
+        try (GatewayClient resumed = resumeOn(b, cleo, sessionId, received.lastSeq)) {
             received.readUntil(resumed, EVENTS);
             publishing.join();
             leave.get();
             received.assertExactlyOnceInOrder(EVENTS);
         }
         awaitMembers(a, 3);
+    }
+
+    /** A new socket to {@code node} that has sent RESUME for {@code userId}'s session from {@code seq}. */
+    private GatewayClient resumeOn(TestGateway node, long userId, String sessionId, long seq) {
+        GatewayClient client = GatewayClient.connect(node.port());
+        client.expectOp(10);
+        client.resume(a.data.tokenFor(userId), sessionId, seq);
+        return client;
     }
 
     /** Publishes MESSAGE_CREATE n = 0..count-1 to the guild from node A's ingress, in order, on another thread. */
@@ -157,15 +161,6 @@ class SessionHandoffTest {
         }
     }
 
-    private static double counter(TestGateway node, String name) {
-        double total = 0;
-        for (String line : node.gateway.node().metrics().scrape().split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
-    }
 
     /** What one client saw across its sockets: the n of each MESSAGE_CREATE and the seq of every dispatch. */
     private static final class Received {

@@ -40,6 +40,17 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(gateway, new TestData(database.dataSource()));
     }
 
+    /** The sum of a Prometheus counter's samples on this node's /metrics (all its labels). */
+    double counter(String name) {
+        double total = 0;
+        for (String line : gateway.node().metrics().scrape().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
     int port() {
         return gateway.webSocketPort();
     }

@@ -268,6 +268,14 @@ final class GuildState {
             return false;
         }
         entry.remove(relay, session);
+        return settleAfterRemoval(entry, userId);
+    }
+
+    /**
+     * After a session left {@code entry}: the user goes offline with their last session, or keeps the presence of
+     * the latest remaining one. True when the user went offline.
+     */
+    private boolean settleAfterRemoval(OnlineMember entry, long userId) {
         int left = entry.sessionCount();
         if (left == 0) {
             online.remove(userId);
@@ -467,14 +475,8 @@ final class GuildState {
             if (entry == null || !entry.remove(node.relay, node.session(i))) {
                 continue;
             }
-            int left = entry.sessionCount();
-            if (left > 0) {
-                entry.latest = entry.presence(left - 1);
-            } else {
-                online.remove(userId);
-                if (entry.latest.visibleToOthers()) {
-                    wentOffline[count++] = userId;
-                }
+            if (settleAfterRemoval(entry, userId) && entry.latest.visibleToOthers()) {
+                wentOffline[count++] = userId;
             }
         }
         return Arrays.copyOf(wentOffline, count);

@@ -279,8 +279,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
             guild(guildId).tell(new Guild.Move(snapshot.relay(), snapshot.number(), services.relay(),
                     identity.number(), user.id(), intents));
         }
-        services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
-                .tell(new User.Move(snapshot.relay(), snapshot.number(), attachment()));
+        userEntity(user.id()).tell(new User.Move(snapshot.relay(), snapshot.number(), attachment()));
         snapshot.session().tell(new AdoptedBy(context.getSelf()));
         timers.startSingleTimer(HandoffTimedOut.INSTANCE, services.handoffTimeout());
         timers.startSingleTimer(ResumeWindowOver.INSTANCE,
@@ -289,6 +288,24 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Guild.Command> guild(long guildId) {
         return services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId));
+    }
+
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<User.Command> userEntity(long userId) {
+        return services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(userId));
+    }
+
+    private long[] guildIds() {
+        return guilds.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Applies the held deliveries in the order they came, with {@code handling}, and forgets them. */
+    private Behavior<Command> releaseHeld(java.util.function.Function<Delivery, Behavior<Command>> handling) {
+        Behavior<Command> next = this;
+        for (Delivery waiting : held) {
+            next = handling.apply(waiting);
+        }
+        held.clear();
+        return next;
     }
 
     private User.Attach attachment() {
@@ -379,7 +396,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
         intents = asked;
         getContext().ask(User.StartAnswer.class,
-                services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(loadedUser.id())),
+                userEntity(loadedUser.id()),
                 services.readyTimeout(),
                 replyTo -> new User.StartSession(loadedUser.bot(), identify.shard() == null ? 0 : identify.shard().id(),
                         replyTo),
@@ -436,7 +453,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         for (MemberRecord membership : mine) {
             subscribe(membership);
         }
-        services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id())).tell(attachment());
+        userEntity(user.id()).tell(attachment());
         return this;
     }
 
@@ -537,7 +554,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
         long[] ids = found.members().stream().mapToLong(m -> m.user().id()).toArray();
         getContext().ask(Guild.Presences.class,
-                services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(loaded.request().guildId())),
+                guild(loaded.request().guildId()),
                 services.readyTimeout(), replyTo -> new Guild.GetPresences(ids, replyTo),
                 (presences, failure) -> new PresencesLoaded(loaded.request(), found.members(), presences, failure));
         return this;
@@ -585,12 +602,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         if (draining && --drainsLeft == 0) {
             draining = false;
             timers.cancel(HandoffTimedOut.INSTANCE);
-            Behavior<Command> next = this;
-            for (Delivery waiting : held) {
-                next = apply(waiting);
-            }
-            held.clear();
-            return next;
+            return releaseHeld(this::apply);
         }
         return this;
     }
@@ -604,7 +616,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
             case Resubscribe renew -> resubscribe(renew.guildId());
             case Reattach reattach -> {
                 if (user != null) {
-                    services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id())).tell(attachment());
+                    userEntity(user.id()).tell(attachment());
                 }
             }
             case Drained stray -> getContext().getLog().debug("session {}: stray drain marker from {}",
@@ -651,7 +663,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         timers.cancel(ResumeWindowOver.INSTANCE);
         timers.startSingleTimer(HandoffTimedOut.INSTANCE, services.handoffTimeout());
         target.tell(new SessionHandoff.Adopt(new Snapshot(identity.sessionId(), user, intents, presence,
-                largeThreshold, shardId, shardCount, guilds.stream().mapToLong(Long::longValue).toArray(), seq,
+                largeThreshold, shardId, shardCount, guildIds(), seq,
                 replay.entries(), services.resumeTimeout().toMillis(), services.relay(), identity.number(),
                 getContext().getSelf())));
         return this;
@@ -662,12 +674,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
             return this;
         }
         movedTo = adopted.session();
-        Behavior<Command> next = this;
-        for (Delivery waiting : held) {
-            next = passOn(waiting);
-        }
-        held.clear();
-        return next;
+        return releaseHeld(this::passOn);
     }
 
     private Behavior<Command> passOn(Delivery delivery) {
@@ -687,12 +694,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         moving = false;
         timers.cancel(HandoffTimedOut.INSTANCE);
         timers.startSingleTimer(ResumeWindowOver.INSTANCE, services.resumeTimeout());
-        Behavior<Command> next = this;
-        for (Delivery waiting : held) {
-            next = apply(waiting);
-        }
-        held.clear();
-        return next;
+        return releaseHeld(this::apply);
     }
 
     /**
@@ -715,7 +717,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     }
 
     private Behavior<Command> onGuildAvailable(GuildAvailable available) {
-        if (available.guildCreate() != null && guilds.contains(available.guildId())) {
+        if (guilds.contains(available.guildId())) {
             dispatch("GUILD_CREATE", available.guildCreate());
         }
         return this;
@@ -750,8 +752,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
         presence = presence.withStatus(update.status(), update.activitiesJson());
         for (long guildId : guilds) {
-            services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
-                    .tell(new Guild.UpdatePresence(services.relay(), identity.number(), user.id(), presence));
+            guild(guildId).tell(new Guild.UpdatePresence(services.relay(), identity.number(), user.id(), presence));
         }
     }
 
@@ -853,15 +854,13 @@ public final class Session extends AbstractBehavior<Session.Command> {
         services.metrics().replayBuffer(-replay.bytes(), -replay.events());
         if (user != null) {
             services.relay().tell(new Relay.Forget(identity.number(),
-                    guilds.stream().mapToLong(Long::longValue).toArray(), user.id()));
+                    guildIds(), user.id()));
         }
         if (user != null && movedTo == null) {
             for (long guildId : guilds) {
-                services.sharding().entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
-                        .tell(new Guild.Unsubscribe(services.relay(), identity.number(), user.id()));
+                guild(guildId).tell(new Guild.Unsubscribe(services.relay(), identity.number(), user.id()));
             }
-            services.sharding().entityRefFor(User.TYPE_KEY, Long.toString(user.id()))
-                    .tell(new User.Detach(services.relay(), identity.number()));
+            userEntity(user.id()).tell(new User.Detach(services.relay(), identity.number()));
         }
         return this;
     }
