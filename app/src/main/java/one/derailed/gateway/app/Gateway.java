@@ -2,6 +2,10 @@ package one.derailed.gateway.app;
 
 import com.typesafe.config.Config;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.node.GatewayNode;
 import one.derailed.gateway.grpc.IngressServer;
@@ -46,7 +50,9 @@ public final class Gateway implements AutoCloseable {
                     ? IngressServer.start(IngressSettings.server(config, settings.grpc()), node.ingress(),
                             node.metrics())
                     : null;
-            return new Gateway(node, edge, grpc);
+            Gateway gateway = new Gateway(node, edge, grpc);
+            gateway.joinShutdown();
+            return gateway;
         } catch (Exception | Error e) {
             if (edge != null) {
                 edge.close();
@@ -76,20 +82,53 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * A graceful leave: no new calls or sockets; clients are told to reconnect (op 7); their sessions move to the
-     * other nodes, where the clients resume them; then the node leaves the cluster and its entities move.
+     * Puts the gateway's own steps of a graceful leave into Pekko's CoordinatedShutdown, so that there is one
+     * shutdown sequence, whoever starts it (SIGTERM through the JVM's hook, {@link #close}, the cluster downing this
+     * node), in the order docs/architecture.md promises:
+     * <ol>
+     *   <li>before-service-unbind: Ready workers stop taking other nodes' work; the gRPC ingress takes no new call
+     *       and lets running ones finish;</li>
+     *   <li>service-unbind: no new socket; every client gets op 7 RECONNECT, then a resumable close (4000) — nothing
+     *       torn down later reaches a client before it;</li>
+     *   <li>service-requests-done: the sessions move to the other nodes, where their clients resume them;</li>
+     *   <li>then Pekko's own phases: the shard regions hand their guilds and users off (each hands its renewal log to
+     *       its next incarnation), the node leaves the cluster, the actor system stops; last, the database closes.</li>
+     * </ol>
      */
+    private void joinShutdown() {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.system());
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "derailed-stop-ingress", () -> blocking(() -> {
+            node.withdraw();
+            if (grpc != null) {
+                grpc.close();
+            }
+        }));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "derailed-reconnect-clients",
+                () -> blocking(edge::close));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "derailed-move-sessions",
+                () -> node.sessions().evacuate().thenApply(stayed -> {
+                    if (stayed > 0) {
+                        LOG.info("{} sessions could not move to another node and end with this one", stayed);
+                    }
+                    return Done.getInstance();
+                }));
+    }
+
+    /** Runs a blocking close off Pekko's threads, as a shutdown task. */
+    private static CompletionStage<Done> blocking(Runnable close) {
+        return CompletableFuture.supplyAsync(() -> {
+            close.run();
+            return Done.getInstance();
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "derailed-shutdown-step");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** A graceful leave: runs the shutdown sequence ({@link #joinShutdown}) and waits for its end. */
     @Override
     public void close() {
-        node.withdraw();
-        if (grpc != null) {
-            grpc.close();
-        }
-        edge.close();
-        int stayed = node.sessions().evacuate().toCompletableFuture().join();
-        if (stayed > 0) {
-            LOG.info("{} sessions could not move to another node and end with this one", stayed);
-        }
         node.close();
     }
 

@@ -46,6 +46,8 @@ final class RunCommand implements Callable<Integer> {
         List<UserRecord> demo = settings.seedDemo() && settings.database().url().startsWith("jdbc:h2:")
                 ? DemoData.seedIfEmpty(database.dataSource()) : List.of();
         Gateway gateway = Gateway.start(config, database);
+        // SIGTERM: Pekko's own JVM hook runs the one shutdown sequence (Gateway's steps are in it); this hook only
+        // waits for it to end and closes the database, so the JVM exits after a clean leave.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

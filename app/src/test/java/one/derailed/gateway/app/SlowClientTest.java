@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.store.testing.TestDatabases;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -26,7 +26,8 @@ class SlowClientTest {
         try (TestGateway gw = TestGateway.start(TestDatabases.h2(), Map.of(
                 "derailed.websocket.outbound-high-water", "256KiB",
                 "derailed.sessions.replay-buffer.max-bytes", MAX_BYTES,
-                "derailed.sessions.replay-buffer.max-events", 100_000))) {
+                "derailed.sessions.replay-buffer.max-events", 100_000,
+                "derailed.limits.max-event-bytes", "64KiB"))) {
             long ada = gw.data.createUser("ada");
             long guild = gw.data.createGuild("g", ada);
             gw.data.addMember(guild, ada);
@@ -36,7 +37,7 @@ class SlowClientTest {
             String sessionId = client.read().at("/d/session_id").asText();
             client.read();
             // From here on the client reads nothing.
-            ActorRef<Session.Command> session = gw.gateway.node().sessions().directory().bySessionId(sessionId);
+            ActorRef<SessionProtocol.Command> session = gw.gateway.node().sessions().directory().bySessionId(sessionId);
 
             String data = "{\"content\":\"" + "x".repeat(EVENT_BYTES - 16) + "\"}";
             boolean ended = false;
@@ -49,7 +50,7 @@ class SlowClientTest {
                     ended = true;
                     continue;
                 }
-                Session.BufferStats stats = stats(gw, session);
+                SessionProtocol.BufferStats stats = stats(gw, session);
                 if (stats == null) {
                     ended = true;
                     continue;
@@ -67,9 +68,9 @@ class SlowClientTest {
         }
     }
 
-    private static Session.BufferStats stats(TestGateway gw, ActorRef<Session.Command> session) {
+    private static SessionProtocol.BufferStats stats(TestGateway gw, ActorRef<SessionProtocol.Command> session) {
         try {
-            return AskPattern.<Session.Command, Session.BufferStats>ask(session, Session.GetBufferStats::new,
+            return AskPattern.<SessionProtocol.Command, SessionProtocol.BufferStats>ask(session, SessionProtocol.GetBufferStats::new,
                             Duration.ofSeconds(5), gw.gateway.node().system().scheduler())
                     .toCompletableFuture().join();
         } catch (RuntimeException sessionEnded) {

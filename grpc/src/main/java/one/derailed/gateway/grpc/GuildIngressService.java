@@ -29,13 +29,15 @@ public final class GuildIngressService extends GuildGrpc.GuildImplBase {
         CheckedEvent event;
         try {
             guildId = PublishRules.snowflake("guild_id", request.getGuildId());
-            event = PublishRules.event(request.hasMessage() ? request.getMessage() : null);
+            event = PublishRules.event(request.hasMessage() ? request.getMessage() : null,
+                    ingress.maxEventBytes());
         } catch (StatusRuntimeException invalid) {
             observer.onError(invalid);
             return;
         }
+        String key = IdempotencyKeys.current();
         IngressReplies.answer(observer,
-                () -> ingress.publishToGuild(guildId, event.name(), event.data()),
+                () -> ingress.publishToGuild(guildId, event.name(), event.data(), key),
                 accepted -> SUCCESS,
                 "publishing " + event.name() + " to guild " + guildId,
                 "guild " + guildId + " did not accept the event in time");

@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Success sends the mapped reply. Failure sends a status and never the exception's text or stack:
  * <ul>
- *   <li>{@link TimeoutException}: UNAVAILABLE with the given timeout message (the caller may retry);</li>
+ *   <li>{@link TimeoutException}: UNAVAILABLE with the given timeout message: the outcome is unknown (the event may
+ *       still be delivered), so the caller retries with the same idempotency key;</li>
+ *   <li>{@link java.util.concurrent.RejectedExecutionException}: RESOURCE_EXHAUSTED: the entity refused the event
+ *       (it was not delivered);</li>
  *   <li>{@link IllegalArgumentException}: INVALID_ARGUMENT with the exception's message;</li>
  *   <li>anything else: INTERNAL "failed while ..." naming the action.</li>
  * </ul>
@@ -67,7 +70,11 @@ final class IngressReplies {
     static Status statusOf(Throwable failure, String action, String timeoutMessage) {
         Throwable cause = unwrap(failure);
         if (cause instanceof TimeoutException) {
-            return Status.UNAVAILABLE.withDescription(timeoutMessage);
+            return Status.UNAVAILABLE.withDescription(timeoutMessage
+                    + "; it may still be delivered: retry with the same idempotency-key");
+        }
+        if (cause instanceof java.util.concurrent.RejectedExecutionException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage() + " (not delivered)");
         }
         if (cause instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(

@@ -72,7 +72,7 @@ public final class IngressServer implements AutoCloseable {
                         settings.tlsCertChain().toFile(), settings.tlsPrivateKey().toFile()))
                 : NettyServerBuilder.forAddress(address);
         // The token is checked first (the last interceptor runs first), so a refused call never takes a place.
-        List<ServerInterceptor> chain = new java.util.ArrayList<>(List.of(limit));
+        List<ServerInterceptor> chain = new java.util.ArrayList<>(List.of(new IdempotencyKeys(), limit));
         if (settings.requiresToken()) {
             chain.add(new BearerTokenCheck(settings.token()));
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import one.derailed.gateway.protocol.Json;
 
 /**
  * JsonText checks that bytes are exactly one well-formed JSON value in UTF-8 (RFC 8259): an object, array, string,
@@ -25,8 +26,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class JsonText {
-    /** The deepest nesting of arrays and objects accepted; Discord payloads stay far below it. */
-    public static final int MAX_DEPTH = 1_000;
+    /** The deepest nesting of arrays and objects accepted: the gateway's one limit ({@link Json#MAX_NESTING}). */
+    public static final int MAX_DEPTH = Json.MAX_NESTING;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())

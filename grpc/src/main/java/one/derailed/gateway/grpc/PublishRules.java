@@ -13,7 +13,8 @@ import one.derailed.grpc.Message;
  *       with a value in 1..{@link Long#MAX_VALUE};</li>
  *   <li>{@code message} is required;</li>
  *   <li>{@code event} is 1..{@value #MAX_EVENT_LENGTH} characters of {@code A-Z}, {@code 0-9} and {@code _};</li>
- *   <li>{@code data} is exactly one JSON value in UTF-8 ({@link JsonText}); its bytes are kept as they came.</li>
+ *   <li>{@code data} is exactly one JSON value in UTF-8 ({@link JsonText}), at most the gateway's largest event
+ *       (RESOURCE_EXHAUSTED past it); its bytes are kept as they came.</li>
  * </ul>
  */
 final class PublishRules {
@@ -46,8 +47,11 @@ final class PublishRules {
         return id;
     }
 
-    /** Returns the checked event of {@code message} (null when the request has none), or throws INVALID_ARGUMENT. */
-    static CheckedEvent event(Message message) {
+    /**
+     * Returns the checked event of {@code message} (null when the request has none), or throws INVALID_ARGUMENT, or
+     * RESOURCE_EXHAUSTED when its data is larger than {@code maxDataBytes}.
+     */
+    static CheckedEvent event(Message message, long maxDataBytes) {
         if (message == null) {
             throw invalid("message is required");
         }
@@ -55,6 +59,11 @@ final class PublishRules {
         if (!isEventName(name)) {
             throw invalid("event must be 1 to " + MAX_EVENT_LENGTH
                     + " characters of A-Z, 0-9 and _, got " + quote(name));
+        }
+        if (message.getDataBytes().size() > maxDataBytes) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("data of " + message.getDataBytes().size()
+                    + " bytes is over the gateway's limit of " + maxDataBytes + " bytes (limits.max-event-bytes):"
+                    + " the event was not delivered").asRuntimeException();
         }
         byte[] data = message.getDataBytes().toByteArray();
         JsonText.problemWith(data).ifPresent(problem -> {

@@ -27,13 +27,15 @@ public final class UserIngressService extends UserGrpc.UserImplBase {
         CheckedEvent event;
         try {
             userId = PublishRules.snowflake("user_id", request.getUserId());
-            event = PublishRules.event(request.hasMessage() ? request.getMessage() : null);
+            event = PublishRules.event(request.hasMessage() ? request.getMessage() : null,
+                    ingress.maxEventBytes());
         } catch (StatusRuntimeException invalid) {
             observer.onError(invalid);
             return;
         }
+        String key = IdempotencyKeys.current();
         IngressReplies.answer(observer,
-                () -> ingress.publishToUser(userId, event.name(), event.data()),
+                () -> ingress.publishToUser(userId, event.name(), event.data(), key),
                 accepted -> SUCCESS,
                 "publishing " + event.name() + " to user " + userId,
                 "user " + userId + " did not accept the event in time");

@@ -89,9 +89,20 @@ class JsonTextTest {
     @Test
     void acceptsDeepNestingUpToTheLimit() {
         String deepest = "[".repeat(JsonText.MAX_DEPTH) + "]".repeat(JsonText.MAX_DEPTH);
-        String objects = "{\"a\":".repeat(500) + "1" + "}".repeat(500);
+        String objects = "{\"a\":".repeat(JsonText.MAX_DEPTH) + "1" + "}".repeat(JsonText.MAX_DEPTH);
         assertThat(JsonText.problemWith(utf8(deepest))).isEmpty();
         assertThat(JsonText.problemWith(utf8(objects))).isEmpty();
+    }
+
+    /** The ingress takes nothing the gateway could not read back (it would reach bots as d: null). */
+    @Test
+    void theIngressLimitIsTheGatewaysOwn() throws Exception {
+        assertThat(JsonText.MAX_DEPTH).isEqualTo(one.derailed.gateway.protocol.Json.MAX_NESTING);
+        String deepest = "{\"content\":\"x\",\"a\":" + "[".repeat(JsonText.MAX_DEPTH - 1)
+                + "]".repeat(JsonText.MAX_DEPTH - 1) + "}";
+        assertThat(JsonText.problemWith(utf8(deepest))).isEmpty();
+        assertThat(one.derailed.gateway.protocol.Json.readOrMissing(utf8(deepest)).path("content").asText())
+                .isEqualTo("x");
     }
 
     @Test

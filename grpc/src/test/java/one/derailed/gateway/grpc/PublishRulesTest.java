@@ -49,13 +49,13 @@ class PublishRulesTest {
 
     @Test
     void anEventNeedsAMessage() {
-        assertInvalid(() -> PublishRules.event(null), "message is required");
+        assertInvalid(() -> PublishRules.event(null, 1 << 20), "message is required");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"MESSAGE_CREATE", "A", "GUILD_MEMBERS_CHUNK", "X1_2", "_"})
     void acceptsEventNames(String name) {
-        CheckedEvent event = PublishRules.event(Message.newBuilder().setEvent(name).setData("{}").build());
+        CheckedEvent event = PublishRules.event(Message.newBuilder().setEvent(name).setData("{}").build(), 1 << 20);
         assertThat(event.name()).isEqualTo(name);
     }
 
@@ -63,7 +63,7 @@ class PublishRulesTest {
     @ValueSource(strings = {"", "message_create", "MESSAGE-CREATE", "MESSAGE CREATE", " MESSAGE_CREATE", "É",
             "MESSAGE_CREATE\n"})
     void rejectsBadEventNamesWithTheRule(String name) {
-        assertInvalid(() -> PublishRules.event(Message.newBuilder().setEvent(name).setData("{}").build()),
+        assertInvalid(() -> PublishRules.event(Message.newBuilder().setEvent(name).setData("{}").build(), 1 << 20),
                 "event must be 1 to 64 characters of A-Z, 0-9 and _");
     }
 
@@ -76,14 +76,14 @@ class PublishRulesTest {
     @Test
     void keepsTheExactDataBytes() {
         String data = "{ \"content\" : \"h\\u00e9llo é 😀\" ,\"n\":1.50e3 }";
-        CheckedEvent event = PublishRules.event(Message.newBuilder().setEvent("X").setData(data).build());
+        CheckedEvent event = PublishRules.event(Message.newBuilder().setEvent("X").setData(data).build(), 1 << 20);
         assertThat(event.data()).isEqualTo(data.getBytes(StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "  ", "not json", "{} trailing", "{\"a\":", "{'a':1}"})
     void rejectsDataThatIsNotJson(String data) {
-        assertInvalid(() -> PublishRules.event(Message.newBuilder().setEvent("X").setData(data).build()),
+        assertInvalid(() -> PublishRules.event(Message.newBuilder().setEvent("X").setData(data).build(), 1 << 20),
                 "data must be JSON text: ");
     }
 }

@@ -14,8 +14,15 @@ import one.derailed.gateway.core.ingress.EventIngress;
  */
 final class RecordingIngress implements EventIngress {
 
-    /** Call is one recorded call: its kind ("guild", "user" or "guildInfo"), target id, event and data bytes. */
-    record Call(String kind, long id, String event, byte[] data) {
+    /**
+     * Call is one recorded call: its kind ("guild", "user" or "guildInfo"), target id, event, data bytes and
+     * idempotency key (null: none).
+     */
+    record Call(String kind, long id, String event, byte[] data, String key) {
+        Call(String kind, long id, String event, byte[] data) {
+            this(kind, id, event, data, null);
+        }
+
         String dataText() {
             return new String(data, StandardCharsets.UTF_8);
         }
@@ -27,6 +34,16 @@ final class RecordingIngress implements EventIngress {
     private volatile RuntimeException thrown;
     private volatile boolean holding;
     private volatile GuildInfo guildInfo = new GuildInfo(0, false);
+    private volatile long maxEventBytes = 1 << 20;
+
+    void maxEventBytes(long bytes) {
+        this.maxEventBytes = bytes;
+    }
+
+    @Override
+    public long maxEventBytes() {
+        return maxEventBytes;
+    }
 
     /** Makes every later stage fail with {@code failure}. */
     void failWith(Throwable failure) {
@@ -63,14 +80,14 @@ final class RecordingIngress implements EventIngress {
     }
 
     @Override
-    public CompletionStage<Void> publishToGuild(long guildId, String event, byte[] data) {
-        calls.add(new Call("guild", guildId, event, data.clone()));
+    public CompletionStage<Void> publishToGuild(long guildId, String event, byte[] data, String key) {
+        calls.add(new Call("guild", guildId, event, data.clone(), key));
         return answer(null);
     }
 
     @Override
-    public CompletionStage<Void> publishToUser(long userId, String event, byte[] data) {
-        calls.add(new Call("user", userId, event, data.clone()));
+    public CompletionStage<Void> publishToUser(long userId, String event, byte[] data, String key) {
+        calls.add(new Call("user", userId, event, data.clone(), key));
         return answer(null);
     }
 

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Json holds the one configured Jackson mapper that every module shares. */
 public final class Json {
-    /** Client payloads are at most a few KiB; nesting past 64 levels is an attack, not a presence. */
-    private static final int MAX_NESTING = 64;
+    /**
+     * The deepest nesting of arrays and objects the gateway reads anywhere: client payloads, and events the ingress
+     * takes (which refuses deeper ones), so that no event is accepted that the gateway could not read back. Discord's
+     * payloads stay far below it.
+     */
+    public static final int MAX_NESTING = 64;
 
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())

@@ -46,6 +46,16 @@ public final class GatewayStore {
             + " LEFT JOIN member_roles mr ON mr.guild_id = m.guild_id AND mr.user_id = m.user_id";
     private static final String MEMBERS_OF_USER = "SELECT " + Rows.MEMBER_COLUMNS + " FROM members m" + MEMBER_JOINS
             + " WHERE m.user_id = ? ORDER BY m.guild_id, mr.role_id";
+    /** A page of a user's memberships in the guilds one shard owns ({@code (guild_id >> 22) % count = id}). */
+    private static final String MEMBERSHIPS_PAGE = "SELECT " + Rows.MEMBER_COLUMNS
+            + " FROM (SELECT pm.guild_id, pm.user_id, pm.nick, pm.joined_at FROM members pm"
+            + " WHERE pm.user_id = ? AND pm.guild_id > ? AND MOD(pm.guild_id / 4194304, ?) = ?"
+            + " ORDER BY pm.guild_id LIMIT ?) m" + MEMBER_JOINS + " ORDER BY m.guild_id, mr.role_id";
+    /** A page of a guild's members, by user id. */
+    private static final String MEMBERS_PAGE = "SELECT " + Rows.MEMBER_COLUMNS
+            + " FROM (SELECT pm.guild_id, pm.user_id, pm.nick, pm.joined_at FROM members pm"
+            + " WHERE pm.guild_id = ? AND pm.user_id > ? ORDER BY pm.user_id LIMIT ?) m" + MEMBER_JOINS
+            + " ORDER BY m.user_id, mr.role_id";
     private static final String MEMBER = "SELECT " + Rows.MEMBER_COLUMNS + " FROM members m" + MEMBER_JOINS
             + " WHERE m.guild_id = ? AND m.user_id = ? ORDER BY mr.role_id";
     private static final String MEMBERS_BY_IDS = "SELECT " + Rows.MEMBER_COLUMNS + " FROM members m" + MEMBER_JOINS
@@ -156,6 +166,53 @@ public final class GatewayStore {
         return call("membershipsOf", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(MEMBERS_OF_USER)) {
                 statement.setLong(1, userId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return Rows.members(rs);
+                }
+            }
+        });
+    }
+
+    /**
+     * The next {@code limit} memberships of the user after guild {@code afterGuildId} (0: from the first), in the
+     * guilds shard {@code shardId} of {@code shardCount} owns, ordered by guild id, with role ids.
+     */
+    public List<MemberRecord> membershipsPage(long userId, int shardId, int shardCount, long afterGuildId,
+                                              int limit) {
+        return call("membershipsPage", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(MEMBERSHIPS_PAGE)) {
+                statement.setLong(1, userId);
+                statement.setLong(2, afterGuildId);
+                statement.setInt(3, shardCount);
+                statement.setInt(4, shardId);
+                statement.setInt(5, limit);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return Rows.members(rs);
+                }
+            }
+        });
+    }
+
+    /** How many members the guild has. */
+    public long memberCount(long guildId) {
+        return call("memberCount", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(MEMBER_COUNT)) {
+                statement.setLong(1, guildId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** The next {@code limit} members of the guild after user {@code afterUserId} (0: from the first), by user id. */
+    public List<MemberRecord> membersPage(long guildId, long afterUserId, int limit) {
+        return call("membersPage", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(MEMBERS_PAGE)) {
+                statement.setLong(1, guildId);
+                statement.setLong(2, afterUserId);
+                statement.setInt(3, limit);
                 try (ResultSet rs = statement.executeQuery()) {
                     return Rows.members(rs);
                 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import one.derailed.gateway.core.user.User;
+import one.derailed.gateway.core.user.UserProtocol;
 import one.derailed.gateway.store.Authentication;
 import one.derailed.gateway.store.GatewayStore;
 
@@ -24,20 +24,20 @@ public interface BotAccounts {
     Optional<Account> account(String token);
 
     /** A bot's guild count and its session start budget as IDENTIFY counts it. */
-    record Account(int guilds, User.StartLimit startLimit) {}
+    record Account(int guilds, UserProtocol.StartLimit startLimit) {}
 
     /**
      * Tokens checked against the store as IDENTIFY checks them; the guild count is the user's memberships, the budget
      * comes from {@code startLimits} (the node's User entities).
      */
-    static BotAccounts of(GatewayStore store, LongFunction<CompletionStage<User.StartLimit>> startLimits) {
+    static BotAccounts of(GatewayStore store, LongFunction<CompletionStage<UserProtocol.StartLimit>> startLimits) {
         return token -> {
             if (!(store.authenticate(token) instanceof Authentication.Authenticated authenticated)) {
                 return Optional.empty();
             }
             long userId = authenticated.user().id();
             try {
-                User.StartLimit limit = startLimits.apply(userId).toCompletableFuture()
+                UserProtocol.StartLimit limit = startLimits.apply(userId).toCompletableFuture()
                         .get(LIMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 return Optional.of(new Account(store.membershipsOf(userId).size(), limit));
             } catch (Exception e) {

@@ -9,7 +9,7 @@ import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.session.Connection;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionProtocol;
 import org.apache.pekko.actor.typed.ActorRef;
 import one.derailed.gateway.protocol.CloseCode;
 import one.derailed.gateway.protocol.EncodedFrame;
@@ -29,7 +29,11 @@ final class ChannelConnection implements Connection {
 
     private final Channel channel;
     private volatile int serverCloseCode;
-    private volatile ActorRef<Session.Command> session;
+    private volatile ActorRef<SessionProtocol.Command> session;
+    /** The socket is gone and said so: a session attached after that hears it at once. */
+    private volatile boolean gone;
+    private volatile int goneCode;
+    private volatile boolean goneByClient;
 
     ChannelConnection(Channel channel) {
         this.channel = channel;
@@ -70,9 +74,27 @@ final class ChannelConnection implements Connection {
         return channel.isActive() && serverCloseCode == 0;
     }
 
+    /**
+     * A session that attaches to a socket which closed meanwhile (between its open check and this call) hears of
+     * the close here, since the close found no session to tell; both may tell it, and a session ignores a second.
+     */
     @Override
-    public void attach(ActorRef<Session.Command> session) {
+    public void attach(ActorRef<SessionProtocol.Command> session) {
         this.session = session;
+        if (session != null && gone) {
+            session.tell(new SessionProtocol.ConnectionClosed(this, goneCode, goneByClient));
+        }
+    }
+
+    /** The socket closed with {@code code}: its session, if it has one, hears it. */
+    void closed(int code, boolean byClient) {
+        goneCode = code;
+        goneByClient = byClient;
+        gone = true;
+        ActorRef<SessionProtocol.Command> attached = session;
+        if (attached != null) {
+            attached.tell(new SessionProtocol.ConnectionClosed(this, code, byClient));
+        }
     }
 
     /** The socket itself, for the edge's handlers (e.g. installing payload compression). */
@@ -81,7 +103,7 @@ final class ChannelConnection implements Connection {
     }
 
     /** The session this socket's frames go to, or null before IDENTIFY or a successful RESUME. */
-    ActorRef<Session.Command> session() {
+    ActorRef<SessionProtocol.Command> session() {
         return session;
     }
 

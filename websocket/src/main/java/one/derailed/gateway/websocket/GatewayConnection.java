@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.core.session.SessionLauncher;
 import one.derailed.gateway.protocol.ClientPayload;
 import one.derailed.gateway.protocol.ClientPayloadDecoder;
@@ -144,9 +144,9 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             case ClientPayload.Heartbeat heartbeat -> {
                 lastHeartbeatNanos = System.nanoTime();
                 connection.send(ServerFrames.HEARTBEAT_ACK);
-                ActorRef<Session.Command> session = connection.session();
+                ActorRef<SessionProtocol.Command> session = connection.session();
                 if (session != null && heartbeat.lastSequence() != null) {
-                    session.tell(new Session.Acknowledged(connection, heartbeat.lastSequence()));
+                    session.tell(new SessionProtocol.Acknowledged(connection, heartbeat.lastSequence()));
                 }
             }
             case ClientPayload.Identify identify -> {
@@ -172,16 +172,16 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                                 connection.send(ServerFrames.invalidSession(false));
                                 metrics.invalidSession();
                             } else {
-                                resumable.tell(new Session.Resume(connection, resume));
+                                resumable.tell(new SessionProtocol.Resume(connection, resume));
                             }
                         }));
             }
             default -> {
-                ActorRef<Session.Command> session = connection.session();
+                ActorRef<SessionProtocol.Command> session = connection.session();
                 if (session == null) {
                     connection.close(CloseCode.NOT_AUTHENTICATED, "identify before sending op payloads");
                 } else {
-                    session.tell(new Session.FromClient(connection, payload));
+                    session.tell(new SessionProtocol.FromClient(connection, payload));
                 }
             }
         }
@@ -232,10 +232,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             int code = clientCloseCode != 0 ? clientCloseCode
                     : byServer ? connection.serverCloseCode() : ABNORMAL_CLOSURE;
             metrics.closed(code, !byServer);
-            ActorRef<Session.Command> session = connection.session();
-            if (session != null) {
-                session.tell(new Session.ConnectionClosed(connection, code, !byServer));
-            }
+            connection.closed(code, !byServer);
         }
         super.channelInactive(ctx);
     }

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import one.derailed.gateway.core.user.User;
 import one.derailed.gateway.store.DatabaseSettings;
 
 /**
@@ -20,6 +19,7 @@ public record GatewaySettings(
         Ingress ingress,
         Ready ready,
         RelayLanes relayLanes,
+        Limits limits,
         Set<String> roles,
         boolean seedDemo) {
 
@@ -44,8 +44,20 @@ public record GatewaySettings(
      * its socket, the bounds of its replay buffer, and how sessions move between nodes.
      */
     public record Sessions(Duration readyTimeout, int privilegedIntentsForBots, Duration resumeTimeout,
-                           int replayMaxEvents, long replayMaxBytes, User.StartLimits startLimits,
-                           Handoff handoff) {}
+                           int replayMaxEvents, long replayMaxBytes, StartLimits startLimits,
+                           Handoff handoff, Retry subscribeRetry) {}
+
+    /** The limits on starting sessions (REFERENCE.md §1: 1000 per 24 h, max_concurrency per 5 s). */
+    public record StartLimits(int total, Duration window, int maxConcurrency, Duration identifyInterval) {}
+
+    /** Retrying with backoff: the first wait, doubled each time up to {@code max}. */
+    public record Retry(Duration first, Duration max) {
+        /** The wait before try {@code attempt} (2 for the first retry). */
+        public Duration before(int attempt) {
+            long millis = first.toMillis() << Math.min(20, Math.max(0, attempt - 2));
+            return Duration.ofMillis(Math.min(millis, max.toMillis()));
+        }
+    }
 
     /**
      * Moving sessions between nodes: how long a resume waits for another node to find its session, how long a move
@@ -53,8 +65,59 @@ public record GatewaySettings(
      */
     public record Handoff(Duration locateTimeout, Duration moveTimeout, Duration evacuateDeadline) {}
 
-    /** Guild entities: how long an idle guild with no subscribers lives, and the stash bound while loading. */
-    public record Guilds(Duration idleTimeout, int stashCapacity, int fullGuildCreateMaxMembers) {}
+    /**
+     * Guild (and user) entities: how long an idle one with no subscribers lives, the stash bound while loading, the
+     * size past which GUILD_CREATE lists only the receiver, how a failed load is retried, how a new incarnation
+     * serves the sessions of the one before (renewal window, its log's bounds, how long it waits for a handover),
+     * how long a removed member's return is checked against the store, and how long idempotency keys are kept.
+     */
+    public record Guilds(Duration idleTimeout, int stashCapacity, int fullGuildCreateMaxMembers, Retry loadRetry,
+                         Duration renewalWindow, int renewalLogMaxEvents, long renewalLogMaxBytes,
+                         Duration handoverWait, Duration removalMemory, int removalMemoryMaxUsers,
+                         Duration idempotencyWindow, int idempotencyMaxKeys) {}
+
+    /**
+     * Sizes, in one place, so that every message between nodes fits the cluster's frame: the largest event the
+     * ingress takes, GUILD_CREATE past which the large-guild form is sent, the cached guild document, guilds per
+     * session (Discord's sharding rule), members per GUILD_MEMBERS_CHUNK and per page read from the store,
+     * memberships per READY page, recipients per delivery between nodes, and the largest message between nodes.
+     */
+    public record Limits(long maxEventBytes, long maxGuildCreateBytes, long maxGuildDocumentBytes,
+                         int maxGuildsPerSession, int memberChunkSize, int membershipsPerPage,
+                         int maxRecipientsPerDelivery, long maxMemberObjectBytes, long maxClusterMessageBytes) {
+
+        /** Room for a message's envelope, ids and small fields beside its bounded parts. */
+        static final long ENVELOPE_BYTES = 64 * 1024;
+
+        /**
+         * Checks that every bounded message fits between nodes: an event with a delivery's recipients, a
+         * GUILD_CREATE, a moving session's replay buffer, a page of memberships or members, a renewal log.
+         */
+        void check(long replayMaxBytes, long renewalLogMaxBytes, int idempotencyMaxKeys) {
+            fits("an event with its recipients (limits.max-event-bytes + 8 x limits.max-recipients-per-delivery)",
+                    maxEventBytes + 8L * maxRecipientsPerDelivery);
+            fits("a GUILD_CREATE (limits.max-guild-create-bytes)", maxGuildCreateBytes);
+            fits("a moving session's replay buffer (sessions.replay-buffer.max-bytes)",
+                    replayMaxBytes + 16L * maxGuildsPerSession);
+            fits("a page of members (limits.member-chunk-size x limits.max-member-object-bytes)",
+                    memberChunkSize * maxMemberObjectBytes);
+            fits("a page of memberships (limits.memberships-per-page x limits.max-member-object-bytes)",
+                    membershipsPerPage * maxMemberObjectBytes);
+            fits("a renewal log with its keys (guilds.renewal-log.max-bytes + 128 x guilds.idempotency.max-keys)",
+                    renewalLogMaxBytes + 128L * idempotencyMaxKeys);
+            if (replayMaxBytes < maxEventBytes + 1024) {
+                throw new IllegalArgumentException("sessions.replay-buffer.max-bytes (" + replayMaxBytes
+                        + ") must hold the largest event (limits.max-event-bytes = " + maxEventBytes + ")");
+            }
+        }
+
+        private void fits(String what, long bytes) {
+            if (bytes + ENVELOPE_BYTES > maxClusterMessageBytes) {
+                throw new IllegalArgumentException(what + " needs " + (bytes + ENVELOPE_BYTES)
+                        + " bytes between nodes, over cluster.max-message-bytes = " + maxClusterMessageBytes);
+            }
+        }
+    }
 
     /** Publishing through the ingress: how long an entity may take to accept an event. */
     public record Ingress(Duration askTimeout) {}
@@ -86,20 +149,42 @@ public record GatewaySettings(
                         intents(c.getStringList("sessions.privileged-intents-for-bots")),
                         c.getDuration("sessions.resume-timeout"), c.getInt("sessions.replay-buffer.max-events"),
                         c.getBytes("sessions.replay-buffer.max-bytes"),
-                        new User.StartLimits(c.getInt("sessions.session-start-limit.total"),
+                        new StartLimits(c.getInt("sessions.session-start-limit.total"),
                                 c.getDuration("sessions.session-start-limit.window"),
                                 c.getInt("sessions.identify.max-concurrency"),
                                 c.getDuration("sessions.identify.interval")),
                         new Handoff(c.getDuration("sessions.handoff.locate-timeout"),
                                 c.getDuration("sessions.handoff.move-timeout"),
-                                c.getDuration("sessions.handoff.evacuate-deadline"))),
+                                c.getDuration("sessions.handoff.evacuate-deadline")),
+                        retry(c.getConfig("sessions.subscribe-retry"))),
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity"),
-                        c.getInt("guilds.full-guild-create-max-members")),
+                        c.getInt("guilds.full-guild-create-max-members"), retry(c.getConfig("guilds.load-retry")),
+                        c.getDuration("guilds.renewal.window"), c.getInt("guilds.renewal.log-max-events"),
+                        c.getBytes("guilds.renewal.log-max-bytes"), c.getDuration("guilds.renewal.handover-wait"),
+                        c.getDuration("guilds.removal-memory.window"), c.getInt("guilds.removal-memory.max-users"),
+                        c.getDuration("guilds.idempotency.window"), c.getInt("guilds.idempotency.max-keys")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
                 new Ready(c.getInt("ready.workers")),
                 new RelayLanes(c.getInt("relay.lanes"), c.getInt("relay.split-above")),
+                limits(c),
                 roles(c.getStringList("roles")),
                 c.getBoolean("seed-demo"));
+    }
+
+    private static Limits limits(Config c) {
+        Config l = c.getConfig("limits");
+        Limits limits = new Limits(l.getBytes("max-event-bytes"), l.getBytes("max-guild-create-bytes"),
+                l.getBytes("max-guild-document-bytes"), l.getInt("max-guilds-per-session"),
+                l.getInt("member-chunk-size"), l.getInt("memberships-per-page"),
+                l.getInt("max-recipients-per-delivery"), l.getBytes("max-member-object-bytes"),
+                c.getBytes("cluster.max-message-bytes"));
+        limits.check(c.getBytes("sessions.replay-buffer.max-bytes"), c.getBytes("guilds.renewal.log-max-bytes"),
+                c.getInt("guilds.idempotency.max-keys"));
+        return limits;
+    }
+
+    private static Retry retry(Config c) {
+        return new Retry(c.getDuration("first"), c.getDuration("max"));
     }
 
     /** The roles named, refusing a name that is no role (a typo would leave a node silently doing nothing). */

@@ -11,7 +11,7 @@ import java.util.function.LongPredicate;
 import one.derailed.gateway.core.collections.LongObjectMap;
 import one.derailed.gateway.core.json.DiscordObjects;
 import one.derailed.gateway.core.presence.Presence;
-import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -30,8 +30,10 @@ final class GuildState {
     private final long guildId;
     private final LongObjectMap<OnlineMember> online = new LongObjectMap<>();
     /** Few entries: one per node with subscribers here. Its keys are the relay instances every entry shares. */
-    private final HashMap<ActorRef<Relay.Command>, NodeSubscribers> nodes = new HashMap<>();
+    private final HashMap<ActorRef<RelayProtocol.Command>, NodeSubscribers> nodes = new HashMap<>();
     private int subscriberCount;
+    /** The bytes of every online member's object, so a GUILD_CREATE's size is known before it is built. */
+    private long memberBytes;
 
     GuildState(long guildId) {
         this.guildId = guildId;
@@ -58,8 +60,8 @@ final class GuildState {
         }
 
         @SuppressWarnings("unchecked")
-        ActorRef<Relay.Command> relay(int i) {
-            return where instanceof Sessions several ? several.relay(i) : (ActorRef<Relay.Command>) where;
+        ActorRef<RelayProtocol.Command> relay(int i) {
+            return where instanceof Sessions several ? several.relay(i) : (ActorRef<RelayProtocol.Command>) where;
         }
 
         long session(int i) {
@@ -70,7 +72,7 @@ final class GuildState {
             return where instanceof Sessions several ? several.presences[i] : latest;
         }
 
-        private int indexOf(ActorRef<Relay.Command> relay, long number) {
+        private int indexOf(ActorRef<RelayProtocol.Command> relay, long number) {
             if (where instanceof Sessions several) {
                 for (int i = 0; i < several.size; i++) {
                     if (several.numbers[i] == number && several.relays[i].equals(relay)) {
@@ -83,7 +85,7 @@ final class GuildState {
         }
 
         /** Appends a session that is not here yet; its presence becomes the latest. */
-        void add(ActorRef<Relay.Command> relay, long number, Presence presence) {
+        void add(ActorRef<RelayProtocol.Command> relay, long number, Presence presence) {
             if (where == null) {
                 where = relay;
                 session = number;
@@ -97,7 +99,7 @@ final class GuildState {
         }
 
         /** Removes a session if it is here, keeping the others in order; {@code latest} is left to the caller. */
-        boolean remove(ActorRef<Relay.Command> relay, long number) {
+        boolean remove(ActorRef<RelayProtocol.Command> relay, long number) {
             int i = indexOf(relay, number);
             if (i < 0) {
                 return false;
@@ -116,7 +118,7 @@ final class GuildState {
         }
 
         /** Puts another session in a session's place, keeping its presence; false when that session is not here. */
-        boolean replace(ActorRef<Relay.Command> relay, long number, ActorRef<Relay.Command> newRelay, long newNumber) {
+        boolean replace(ActorRef<RelayProtocol.Command> relay, long number, ActorRef<RelayProtocol.Command> newRelay, long newNumber) {
             int i = indexOf(relay, number);
             if (i < 0) {
                 return false;
@@ -132,7 +134,7 @@ final class GuildState {
         }
 
         /** Sets a session's presence, which becomes the latest; false when the session is not here. */
-        boolean update(ActorRef<Relay.Command> relay, long number, Presence presence) {
+        boolean update(ActorRef<RelayProtocol.Command> relay, long number, Presence presence) {
             int i = indexOf(relay, number);
             if (i < 0) {
                 return false;
@@ -160,8 +162,8 @@ final class GuildState {
         }
 
         @SuppressWarnings("unchecked")
-        ActorRef<Relay.Command> relay(int i) {
-            return (ActorRef<Relay.Command>) relays[i];
+        ActorRef<RelayProtocol.Command> relay(int i) {
+            return (ActorRef<RelayProtocol.Command>) relays[i];
         }
 
         void add(Object relay, long number, Presence presence) {
@@ -206,7 +208,7 @@ final class GuildState {
     }
 
     /** Adds a session; true when it is the user's first here, so the user just came online. */
-    boolean subscribe(ActorRef<Relay.Command> relay, long session, long userId, int intents, byte[] member,
+    boolean subscribe(ActorRef<RelayProtocol.Command> relay, long session, long userId, int intents, byte[] member,
                       Presence presence) {
         NodeSubscribers node = nodes.get(relay);
         if (node == null) {
@@ -216,13 +218,15 @@ final class GuildState {
         if (node.put(session, userId, intents)) {
             subscriberCount++;
         }
-        ActorRef<Relay.Command> shared = node.relay;
+        ActorRef<RelayProtocol.Command> shared = node.relay;
         OnlineMember entry = online.get(userId);
         boolean cameOnline = entry == null;
         if (cameOnline) {
             entry = new OnlineMember(member);
             online.put(userId, entry);
+            memberBytes += member.length;
         } else {
+            memberBytes += member.length - entry.member.length;
             entry.member = member;
             entry.remove(shared, session);
         }
@@ -234,7 +238,7 @@ final class GuildState {
      * Moves a session to another node (a session handed over on RESUME or on a node's graceful leave): it keeps its
      * place, member object and presence, so nobody sees it go or come. False when the session is not here.
      */
-    boolean move(ActorRef<Relay.Command> relay, long session, ActorRef<Relay.Command> newRelay, long newSession,
+    boolean move(ActorRef<RelayProtocol.Command> relay, long session, ActorRef<RelayProtocol.Command> newRelay, long newSession,
                  long userId, int intents) {
         OnlineMember entry = online.get(userId);
         NodeSubscribers from = nodes.get(relay);
@@ -254,7 +258,7 @@ final class GuildState {
     }
 
     /** Removes a session; true when it was the user's last here, so the user just went offline. */
-    boolean unsubscribe(ActorRef<Relay.Command> relay, long session, long userId) {
+    boolean unsubscribe(ActorRef<RelayProtocol.Command> relay, long session, long userId) {
         NodeSubscribers node = nodes.get(relay);
         if (node == null || !node.remove(session)) {
             return false;
@@ -279,6 +283,7 @@ final class GuildState {
         int left = entry.sessionCount();
         if (left == 0) {
             online.remove(userId);
+            memberBytes -= entry.member.length;
             return true;
         }
         entry.latest = entry.presence(left - 1);
@@ -286,7 +291,7 @@ final class GuildState {
     }
 
     /** Records a session's new presence; true when the user's aggregated presence changed. */
-    boolean updatePresence(ActorRef<Relay.Command> relay, long session, long userId, Presence presence) {
+    boolean updatePresence(ActorRef<RelayProtocol.Command> relay, long session, long userId, Presence presence) {
         OnlineMember entry = online.get(userId);
         return entry != null && entry.update(relay, session, CanonicalPresences.of(presence));
     }
@@ -382,8 +387,8 @@ final class GuildState {
      * The recipients of an event that needs {@code requiredIntent}, per node; {@code excludedUser} (or 0) does not
      * receive it (a user's own presence change goes to others).
      */
-    Map<ActorRef<Relay.Command>, long[]> targets(int requiredIntent, long excludedUser) {
-        Map<ActorRef<Relay.Command>, long[]> targets = new HashMap<>(nodes.size() * 2);
+    Map<ActorRef<RelayProtocol.Command>, long[]> targets(int requiredIntent, long excludedUser) {
+        Map<ActorRef<RelayProtocol.Command>, long[]> targets = new HashMap<>(nodes.size() * 2);
         for (NodeSubscribers node : nodes.values()) {
             long[] sessions = node.targets(requiredIntent, excludedUser);
             if (sessions != null) {
@@ -394,8 +399,8 @@ final class GuildState {
     }
 
     /** Every subscribed session of {@code userId}, per node. */
-    Map<ActorRef<Relay.Command>, long[]> sessionsOf(long userId) {
-        Map<ActorRef<Relay.Command>, long[]> result = new HashMap<>();
+    Map<ActorRef<RelayProtocol.Command>, long[]> sessionsOf(long userId) {
+        Map<ActorRef<RelayProtocol.Command>, long[]> result = new HashMap<>();
         OnlineMember entry = online.get(userId);
         if (entry != null) {
             for (int i = 0, n = entry.sessionCount(); i < n; i++) {
@@ -415,8 +420,8 @@ final class GuildState {
      * The recipients of a message event that needs {@code requiredIntent}, per node, split into those who see its
      * content (MESSAGE_CONTENT, or {@code seesContentAnyway} for their user: the author, the mentioned) and the rest.
      */
-    Map<ActorRef<Relay.Command>, ContentSplit> targetsByContent(int requiredIntent, LongPredicate seesContentAnyway) {
-        Map<ActorRef<Relay.Command>, ContentSplit> targets = new HashMap<>(nodes.size() * 2);
+    Map<ActorRef<RelayProtocol.Command>, ContentSplit> targetsByContent(int requiredIntent, LongPredicate seesContentAnyway) {
+        Map<ActorRef<RelayProtocol.Command>, ContentSplit> targets = new HashMap<>(nodes.size() * 2);
         for (NodeSubscribers node : nodes.values()) {
             ContentSplit split = node.targetsByContent(requiredIntent, Intents.MESSAGE_CONTENT, seesContentAnyway);
             if (split != null) {
@@ -427,13 +432,13 @@ final class GuildState {
     }
 
     /** Every subscribed session, per node. */
-    Map<ActorRef<Relay.Command>, long[]> allSessions() {
+    Map<ActorRef<RelayProtocol.Command>, long[]> allSessions() {
         return targets(Intents.NONE, 0);
     }
 
     /** Drops every session of {@code userId} (the user left or was banned); returns them per node. */
-    Map<ActorRef<Relay.Command>, long[]> removeUser(long userId) {
-        Map<ActorRef<Relay.Command>, long[]> removed = sessionsOf(userId);
+    Map<ActorRef<RelayProtocol.Command>, long[]> removeUser(long userId) {
+        Map<ActorRef<RelayProtocol.Command>, long[]> removed = sessionsOf(userId);
         removed.forEach((relay, sessions) -> {
             NodeSubscribers node = nodes.get(relay);
             if (node == null) {
@@ -448,12 +453,15 @@ final class GuildState {
                 nodes.remove(relay);
             }
         });
-        online.remove(userId);
+        OnlineMember gone = online.remove(userId);
+        if (gone != null) {
+            memberBytes -= gone.member.length;
+        }
         return removed;
     }
 
     /** Whether sessions of the node behind {@code relay} are subscribed here. */
-    boolean hasNode(ActorRef<Relay.Command> relay) {
+    boolean hasNode(ActorRef<RelayProtocol.Command> relay) {
         return nodes.containsKey(relay);
     }
 
@@ -461,7 +469,7 @@ final class GuildState {
      * Drops every session of a node that is gone (crashed or left without handing its sessions over); returns the
      * users who were visibly online and have no session left, who must be announced offline.
      */
-    long[] removeNode(ActorRef<Relay.Command> relay) {
+    long[] removeNode(ActorRef<RelayProtocol.Command> relay) {
         NodeSubscribers node = nodes.remove(relay);
         if (node == null) {
             return new long[0];
@@ -488,8 +496,17 @@ final class GuildState {
         if (entry == null) {
             return false;
         }
+        memberBytes += member.length - entry.member.length;
         entry.member = member;
         return true;
+    }
+
+    /**
+     * An upper estimate of a full GUILD_CREATE's size: the document, every online member's object and a presence
+     * each (a presence without activities is under 200 bytes; activities are counted as sent).
+     */
+    long fullGuildCreateBytes(GuildDocument document) {
+        return document.encodedFields().length + memberBytes + 256L * online.size() + 512;
     }
 
     /** The user's presence as they see it themselves (invisible shows as invisible). */

@@ -2,7 +2,7 @@ package one.derailed.gateway.core.guild;
 
 import java.util.Arrays;
 import one.derailed.gateway.core.collections.LongIntMap;
-import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.relay.RelayProtocol;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -13,7 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class NodeSubscribers {
     private static final int MIN_CAPACITY = 4;
 
-    final ActorRef<Relay.Command> relay;
+    final ActorRef<RelayProtocol.Command> relay;
     private long[] sessions = new long[MIN_CAPACITY];
     private long[] users = new long[MIN_CAPACITY];
     private int[] intents = new int[MIN_CAPACITY];
@@ -25,7 +25,7 @@ final class NodeSubscribers {
      */
     private final int[] withIntent = new int[Integer.SIZE];
 
-    NodeSubscribers(ActorRef<Relay.Command> relay) {
+    NodeSubscribers(ActorRef<RelayProtocol.Command> relay) {
         this.relay = relay;
     }
 

@@ -12,11 +12,19 @@ import java.util.concurrent.CompletionStage;
  */
 public interface EventIngress {
 
-    CompletionStage<Void> publishToGuild(long guildId, String event, byte[] data);
+    /**
+     * Publishes to a guild. A repeat of a publish with the same {@code idempotencyKey} (null: none) within the
+     * entity's window completes as the first did and is not delivered again.
+     */
+    CompletionStage<Void> publishToGuild(long guildId, String event, byte[] data, String idempotencyKey);
 
-    CompletionStage<Void> publishToUser(long userId, String event, byte[] data);
+    /** Publishes to a user, as {@link #publishToGuild} does to a guild. */
+    CompletionStage<Void> publishToUser(long userId, String event, byte[] data, String idempotencyKey);
 
     CompletionStage<GuildInfo> guildInfo(long guildId);
+
+    /** The largest {@code data} accepted, in bytes ({@code limits.max-event-bytes}); a caller refuses larger ones. */
+    long maxEventBytes();
 
     /** GuildInfo counts the online members of a guild and says whether the guild is live in the gateway. */
     record GuildInfo(int presences, boolean available) {}

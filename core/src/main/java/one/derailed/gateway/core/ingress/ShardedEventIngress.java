@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import one.derailed.gateway.core.guild.Guild;
+import one.derailed.gateway.core.guild.GuildProtocol;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
-import one.derailed.gateway.core.user.User;
+import one.derailed.gateway.core.user.UserProtocol;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -17,17 +17,26 @@ public final class ShardedEventIngress implements EventIngress {
     private final ClusterSharding sharding;
     private final Duration askTimeout;
     private final GatewayMetrics metrics;
+    private final long maxEventBytes;
 
-    public ShardedEventIngress(ClusterSharding sharding, Duration askTimeout, GatewayMetrics metrics) {
+    public ShardedEventIngress(ClusterSharding sharding, Duration askTimeout, long maxEventBytes,
+                               GatewayMetrics metrics) {
         this.sharding = sharding;
         this.askTimeout = askTimeout;
+        this.maxEventBytes = maxEventBytes;
         this.metrics = metrics;
     }
 
     @Override
-    public CompletionStage<Void> publishToGuild(long guildId, String event, byte[] data) {
-        return sharding.entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
-                .<Guild.PublishAck>ask(replyTo -> new Guild.Publish(event, data, replyTo), askTimeout)
+    public long maxEventBytes() {
+        return maxEventBytes;
+    }
+
+    @Override
+    public CompletionStage<Void> publishToGuild(long guildId, String event, byte[] data, String idempotencyKey) {
+        return sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId))
+                .<GuildProtocol.PublishAck>ask(replyTo -> new GuildProtocol.Publish(event, data, idempotencyKey,
+                        replyTo), askTimeout)
                 .thenApply(ack -> {
                     if (!ack.accepted()) {
                         throw new CompletionException(new RejectedExecutionException(ack.reason()));
@@ -38,9 +47,10 @@ public final class ShardedEventIngress implements EventIngress {
     }
 
     @Override
-    public CompletionStage<Void> publishToUser(long userId, String event, byte[] data) {
-        return sharding.entityRefFor(User.TYPE_KEY, Long.toString(userId))
-                .<User.Delivered>ask(replyTo -> new User.Publish(event, data, replyTo), askTimeout)
+    public CompletionStage<Void> publishToUser(long userId, String event, byte[] data, String idempotencyKey) {
+        return sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId))
+                .<UserProtocol.Delivered>ask(replyTo -> new UserProtocol.Publish(event, data, idempotencyKey,
+                        replyTo), askTimeout)
                 .thenApply(delivered -> {
                     metrics.publishedToUser();
                     return null;
@@ -49,8 +59,8 @@ public final class ShardedEventIngress implements EventIngress {
 
     @Override
     public CompletionStage<GuildInfo> guildInfo(long guildId) {
-        return sharding.entityRefFor(Guild.TYPE_KEY, Long.toString(guildId))
-                .<Guild.Info>ask(Guild.GetInfo::new, askTimeout)
+        return sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId))
+                .<GuildProtocol.Info>ask(GuildProtocol.GetInfo::new, askTimeout)
                 .thenApply(info -> new GuildInfo(info.presences(), info.available()));
     }
 }

@@ -36,6 +36,10 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter sessionsMovedIn;
     private final Counter invalidSessions;
     private final Counter heartbeatTimeouts;
+    private final Counter relayFailures;
+    private final Counter duplicatePublishes;
+    private final ConcurrentHashMap<String, Counter> renewals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> sessionEnds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> closes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> bytesOut = new ConcurrentHashMap<>();
     private final LongAdder replayBytes = new LongAdder();
@@ -69,6 +73,10 @@ public final class GatewayMetrics implements AutoCloseable {
         invalidSessions = Counter.builder("derailed.sessions.invalid")
                 .description("op 9 INVALID_SESSION sent").register(registry);
         heartbeatTimeouts = Counter.builder("derailed.heartbeat.timeouts").register(registry);
+        relayFailures = Counter.builder("derailed.relay.failures")
+                .description("messages a relay could not hand out; the sessions they named ended").register(registry);
+        duplicatePublishes = Counter.builder("derailed.events.duplicates")
+                .description("publishes answered from their idempotency key, not sent again").register(registry);
         Gauge.builder("derailed.replay.buffer.bytes", replayBytes, LongAdder::sum)
                 .description("bytes held in this node's replay buffers").baseUnit("bytes").register(registry);
         Gauge.builder("derailed.replay.buffer.events", replayEvents, LongAdder::sum).register(registry);
@@ -106,6 +114,29 @@ public final class GatewayMetrics implements AutoCloseable {
     public void guildFanOut(int nodes) {
         guildPublishes.increment();
         relayMessages.increment(nodes);
+    }
+
+    public void relayFailure() {
+        relayFailures.increment();
+    }
+
+    public void duplicatePublish() {
+        duplicatePublishes.increment();
+    }
+
+    /**
+     * A session renewed with a guild's or user's new incarnation: {@code outcome} "replayed" (it got what it missed
+     * from the renewal log) or "resynced" (the log could not tell: the client was told the guild was unavailable).
+     */
+    public void renewal(String outcome) {
+        renewals.computeIfAbsent(outcome, o -> Counter.builder("derailed.renewals").tag("outcome", o)
+                .register(registry)).increment();
+    }
+
+    /** A session ended because it could not be served exactly any more ({@code reason}: a short tag). */
+    public void sessionEnded(String reason) {
+        sessionEnds.computeIfAbsent(reason, r -> Counter.builder("derailed.sessions.ended").tag("reason", r)
+                .register(registry)).increment();
     }
 
     public void resumed() {

@@ -9,16 +9,22 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.guild.Guild;
+import one.derailed.gateway.core.guild.GuildProtocol;
+import one.derailed.gateway.core.guild.GuildServices;
 import one.derailed.gateway.core.ingress.EventIngress;
 import one.derailed.gateway.core.ingress.ShardedEventIngress;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.ready.ReadyWorker;
 import one.derailed.gateway.core.relay.Relay;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.core.session.SessionDirectory;
 import one.derailed.gateway.core.session.SessionLauncher;
+import one.derailed.gateway.core.session.SessionServices;
 import one.derailed.gateway.core.user.User;
+import one.derailed.gateway.core.user.UserProtocol;
 import one.derailed.gateway.store.Database;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -46,11 +52,11 @@ public final class GatewayNode implements AutoCloseable {
     private final SessionLauncher sessions;
     private final EventIngress ingress;
     private final GatewayMetrics metrics;
-    private final ActorRef<ReadyWorker.Command> readyWorkers;
+    private final ActorRef<ReadyProtocol.Command> readyWorkers;
 
     private GatewayNode(GatewaySettings settings, Database database, ActorSystem<Void> system,
                         SessionLauncher sessions, EventIngress ingress, GatewayMetrics metrics,
-                        ActorRef<ReadyWorker.Command> readyWorkers) {
+                        ActorRef<ReadyProtocol.Command> readyWorkers) {
         this.metrics = metrics;
         this.readyWorkers = readyWorkers;
         this.settings = settings;
@@ -96,32 +102,38 @@ public final class GatewayNode implements AutoCloseable {
         GatewayMetrics metrics = new GatewayMetrics();
         metrics.gauge("derailed.sessions", "sessions on this node, connected or awaiting RESUME", directory,
                 SessionDirectory::size);
-        ActorRef<Relay.Command> relay = system.systemActorOf(Relay.create(directory, metrics, settings.relayLanes()),
-                "relay", Props.empty());
+        ActorRef<RelayProtocol.Command> relay = system.systemActorOf(
+                Relay.create(directory, metrics, settings.relayLanes()), "relay", Props.empty());
         Executor storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER));
 
         ClusterSharding sharding = ClusterSharding.get(system);
-        Guild.Services guildServices = new Guild.Services(database.store(), storeExecutor,
-                (userId, command) -> sharding.entityRefFor(User.TYPE_KEY, Long.toString(userId)).tell(command),
-                settings.guilds().idleTimeout(), settings.guilds().stashCapacity(),
-                settings.guilds().fullGuildCreateMaxMembers(), metrics);
-        // Entities live on nodes with their role; elsewhere init starts a proxy that finds them.
-        sharding.init(Entity.of(Guild.TYPE_KEY, entity ->
-                Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices))
+        GuildServices guildServices = new GuildServices(database.store(), storeExecutor,
+                (userId, command) -> sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId)).tell(command),
+                (guildId, command) -> sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId))
+                        .tell(command),
+                settings.guilds(), settings.limits(), metrics);
+        User.Services userServices = new User.Services(settings.sessions().startLimits(), settings.guilds(),
+                (userId, command) -> sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId)).tell(command),
+                metrics);
+        // Entities live on nodes with their role; elsewhere init starts a proxy that finds them. When Cluster
+        // Sharding moves one, it tells it to hand off (rather than stop it outright), so it can pass on to its next
+        // incarnation what that one's renewing sessions still need.
+        sharding.init(Entity.of(GuildProtocol.TYPE_KEY, entity ->
+                        Guild.create(Long.parseLong(entity.getEntityId()), entity.getShard(), guildServices))
+                .withStopMessage(GuildProtocol.HandOff.INSTANCE)
                 .withRole("guilds"));
-        sharding.init(Entity.of(User.TYPE_KEY, entity ->
-                User.create(Long.parseLong(entity.getEntityId()), entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits(), metrics))
+        sharding.init(Entity.of(UserProtocol.TYPE_KEY, entity ->
+                        User.create(Long.parseLong(entity.getEntityId()), entity.getShard(), userServices))
+                .withStopMessage(UserProtocol.HandOff.INSTANCE)
                 .withRole("users"));
 
-        ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
-        Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
-                settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
-                settings.webSocket().publicUrl(), settings.sessions().resumeTimeout(),
-                settings.sessions().replayMaxEvents(), settings.sessions().replayMaxBytes(),
-                settings.sessions().handoff().moveTimeout(), settings.roles().contains("ready"), metrics);
+        ActorRef<ReadyProtocol.Command> ready = startReady(system, settings, database);
+        SessionServices sessionServices = new SessionServices(directory, ready, sharding, relay, settings.sessions(),
+                settings.limits(), settings.webSocket().publicUrl(), settings.roles().contains("ready"), metrics);
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices,
                         settings.sessions().handoff()),
-                new ShardedEventIngress(sharding, settings.ingress().askTimeout(), metrics), metrics, ready);
+                new ShardedEventIngress(sharding, settings.ingress().askTimeout(),
+                        settings.limits().maxEventBytes(), metrics), metrics, ready);
     }
 
     /**
@@ -131,7 +143,7 @@ public final class GatewayNode implements AutoCloseable {
      */
     public void withdraw() {
         if (settings.roles().contains("ready")) {
-            system.receptionist().tell(Receptionist.deregister(ReadyWorker.SERVICE_KEY, readyWorkers));
+            system.receptionist().tell(Receptionist.deregister(ReadyProtocol.SERVICE_KEY, readyWorkers));
         }
     }
 
@@ -139,18 +151,18 @@ public final class GatewayNode implements AutoCloseable {
      * A node with the ready role runs its own pool of workers and uses it directly; a node without it reaches the
      * workers of the ready nodes through the receptionist.
      */
-    private static ActorRef<ReadyWorker.Command> startReady(ActorSystem<Void> system, GatewaySettings settings,
-                                                            Database database) {
+    private static ActorRef<ReadyProtocol.Command> startReady(ActorSystem<Void> system, GatewaySettings settings,
+                                                              Database database) {
         if (!settings.roles().contains("ready")) {
-            return system.systemActorOf(Routers.group(ReadyWorker.SERVICE_KEY), "ready", Props.empty());
+            return system.systemActorOf(Routers.group(ReadyProtocol.SERVICE_KEY), "ready", Props.empty());
         }
-        ActorRef<ReadyWorker.Command> pool = system.systemActorOf(
+        ActorRef<ReadyProtocol.Command> pool = system.systemActorOf(
                 Routers.pool(settings.ready().workers(),
                                 Behaviors.supervise(ReadyWorker.create(database.store()))
                                         .onFailure(SupervisorStrategy.restart()))
                         .withRouteeProps(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER)),
                 "ready", Props.empty());
-        system.receptionist().tell(Receptionist.register(ReadyWorker.SERVICE_KEY, pool));
+        system.receptionist().tell(Receptionist.register(ReadyProtocol.SERVICE_KEY, pool));
         return pool;
     }
 
@@ -167,9 +179,9 @@ public final class GatewayNode implements AutoCloseable {
     }
 
     /** The user's session start budget, counted by their User entity wherever it lives. */
-    public java.util.concurrent.CompletionStage<User.StartLimit> sessionStartLimit(long userId) {
-        return ClusterSharding.get(system).entityRefFor(User.TYPE_KEY, Long.toString(userId))
-                .ask(User.GetStartLimit::new, settings.ingress().askTimeout());
+    public java.util.concurrent.CompletionStage<UserProtocol.StartLimit> sessionStartLimit(long userId) {
+        return ClusterSharding.get(system).entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId))
+                .ask(UserProtocol.GetStartLimit::new, settings.ingress().askTimeout());
     }
 
     public GatewayMetrics metrics() {
@@ -189,17 +201,30 @@ public final class GatewayNode implements AutoCloseable {
         return Cluster.get(system).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up();
     }
 
+    /**
+     * Leaves gracefully: runs Pekko's CoordinatedShutdown (with whatever steps the node's edges added to it), waits
+     * for the actor system to stop, then closes the database. Running it again, or while the JVM's hook runs it, waits
+     * for the same sequence.
+     */
     @Override
     public void close() {
-        system.terminate();
         try {
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
+            CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason())
+                    .toCompletableFuture().get(SHUTDOWN_BOUND_SECONDS, TimeUnit.SECONDS);
+            system.getWhenTerminated().toCompletableFuture().get(SHUTDOWN_BOUND_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("the node did not shut down cleanly: {}", e.toString());
+            system.terminate();
         } finally {
             database.close();
             metrics.close();
         }
     }
+
+    /** The longest a shutdown may take: the phases' timeouts in derailed.conf add up to less. */
+    private static final long SHUTDOWN_BOUND_SECONDS = 90;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayNode.class);
 
 }

@@ -1,72 +1,43 @@
 package one.derailed.gateway.core.relay;
 
 import java.util.concurrent.atomic.AtomicLongArray;
-import one.derailed.gateway.core.CborSerializable;
 import one.derailed.gateway.core.config.GatewaySettings;
-import one.derailed.gateway.core.guild.Guild;
-import one.derailed.gateway.core.user.User;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.relay.RelayProtocol.Command;
+import one.derailed.gateway.core.session.Delivery;
 import one.derailed.gateway.core.session.SessionDirectory;
+import one.derailed.gateway.core.session.SessionProtocol;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Relay is the one door of a node's sessions: guilds and users send it one message per event carrying the numbers of
- * this node's recipients, and it hands the shared event to each local session (Discord's manifold: serialize once per
- * node, not once per session). Everything a guild or user sends a session passes through here, so it all keeps the
- * order it was sent in.
+ * Relay is the one door of a node's sessions ({@link RelayProtocol}): guilds and users send it one message per event
+ * carrying the numbers of this node's recipients, and it hands the shared event to each local session (Discord's
+ * manifold: serialize once per node, not once per session). Everything a guild or user sends a session passes through
+ * here, so it all keeps the order it was sent in.
  *
  * <p>Handing one event to a million sessions is a million mailbox pushes, too many for one actor on one core, so the
  * relay routes each session's messages through one of its {@link RelayLane}s (chosen by the session's number, the
  * same lane every time, which keeps each session's order) and the lanes push in parallel. A small batch whose lanes
  * have nothing pending is handed out here directly: nothing sent earlier can still overtake it, and it saves a hop.
+ *
+ * <p>A relay never stops on a failure: the whole node's sessions depend on it (their guilds would drop them all when
+ * it stopped). A message it cannot handle is logged, and the sessions it named, which may now miss an event, end
+ * ({@link Delivery.Lost}): their clients identify anew rather than go on with a gap.
  */
-public final class Relay extends AbstractBehavior<Relay.Command> {
+public final class Relay extends AbstractMatchingBehavior<Command> {
 
-    public sealed interface Command extends CborSerializable {}
-
-    /** An event for the sessions numbered {@code sessions}; {@code data} is the shared JSON of {@code d}. */
-    public record Deliver(long[] sessions, String event, byte[] data) implements Command {}
-
-    /**
-     * A guild accepted a session's subscription; {@code guildCreate} is that session's GUILD_CREATE, or null for a
-     * subscription renewed or moved (the client has the guild already). {@code guild} is the guild's incarnation,
-     * which the relay watches for the session.
-     */
-    public record Subscribed(long session, long guildId, byte[] guildCreate, ActorRef<Guild.Command> guild)
-            implements Command {}
-
-    /** The user's entity took the session's attach; the relay watches {@code user} for it. */
-    public record Attached(long session, long userId, ActorRef<User.Command> user) implements Command {}
-
-    /** The sessions must subscribe to the guild again, quietly: the guild they had is gone or never knew them. */
-    public record Resubscribe(long[] sessions, long guildId) implements Command {}
-
-    /**
-     * The guild or user {@code source} sends nothing more to {@code session} on this node: the session moved to
-     * another node, and this marker, behind everything sent here before, tells it so.
-     */
-    public record Drained(long session, long source) implements Command {}
-
-    /** A session ended or moved away: it needs no watching of its guilds and user any more. */
-    public record Forget(long session, long[] guilds, long userId) implements Command {}
-
-    private record UpstreamGone(ActorRef<?> upstream) implements Command {}
-
-    /** The sessions' user joined a guild: they subscribe to it. {@code member} may be null (they load it). */
-    public record Join(long[] sessions, long guildId, byte[] member) implements Command {}
-
-    /** The session no longer receives this guild's events; {@code unavailable} false means it left the guild. */
-    public record Unsubscribed(long[] sessions, long guildId, boolean unavailable) implements Command {}
+    private record UpstreamGone(ActorRef<?> upstream) implements Command, NoSerializationVerificationNeeded {}
 
     public static Behavior<Command> create(SessionDirectory directory, GatewayMetrics metrics,
                                            GatewaySettings.RelayLanes lanes) {
-        return Behaviors.setup(context -> new Relay(context, directory, metrics, lanes));
+        return Behaviors.supervise(Behaviors.<Command>setup(context -> new Relay(context, directory, metrics, lanes)))
+                .onFailure(SupervisorStrategy.resume());
     }
 
     /** Lanes' finished counts sit a cache line (8 longs) apart so that lanes do not slow each other down. */
@@ -101,84 +72,102 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     }
 
     @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(Deliver.class, this::onDeliver)
-                .onMessage(Subscribed.class, this::onSubscribed)
-                .onMessage(Unsubscribed.class, this::onUnsubscribed)
-                .onMessage(Join.class, this::onJoin)
-                .onMessage(Attached.class, this::onAttached)
-                .onMessage(Resubscribe.class, this::onResubscribe)
-                .onMessage(Drained.class, this::onDrained)
-                .onMessage(Forget.class, this::onForget)
-                .onMessage(UpstreamGone.class, this::onUpstreamGone)
-                .build();
-    }
-
-    private Behavior<Command> onDeliver(Deliver deliver) {
-        route(deliver.sessions(), new Session.Dispatch(deliver.event(), deliver.data()));
-        metrics.delivered(deliver.sessions().length);
-        return this;
-    }
-
-    private Behavior<Command> onSubscribed(Subscribed subscribed) {
-        track(true, subscribed.guildId(), subscribed.guild(), subscribed.session());
-        if (subscribed.guildCreate() != null) {
-            route(new long[] {subscribed.session()},
-                    new Session.GuildAvailable(subscribed.guildId(), subscribed.guildCreate()));
+    public Behavior<Command> onMessage(Command command) {
+        try {
+            handle(command);
+        } catch (RuntimeException failure) {
+            onFailure(command, failure);
         }
         return this;
     }
 
-    private Behavior<Command> onUnsubscribed(Unsubscribed unsubscribed) {
-        for (long number : unsubscribed.sessions()) {
-            untrack(true, unsubscribed.guildId(), number);
+    private void handle(Command command) {
+        switch (command) {
+            case RelayProtocol.Deliver deliver -> {
+                route(deliver.sessions(), new Delivery.Dispatch(deliver.event(), deliver.data()));
+                metrics.delivered(deliver.sessions().length);
+            }
+            case RelayProtocol.Subscribed subscribed -> {
+                track(true, subscribed.guildId(), subscribed.guild(), subscribed.incarnation(), subscribed.session());
+                route(new long[] {subscribed.session()}, new Delivery.GuildAvailable(subscribed.guildId(),
+                        subscribed.incarnation(), subscribed.guildCreate(), subscribed.resync()));
+            }
+            case RelayProtocol.Unsubscribed unsubscribed -> {
+                for (long number : unsubscribed.sessions()) {
+                    untrack(true, unsubscribed.guildId(), number);
+                }
+                route(unsubscribed.sessions(), new Delivery.GuildGone(unsubscribed.guildId(),
+                        unsubscribed.unavailable()));
+            }
+            case RelayProtocol.GuildDown down ->
+                    route(down.sessions(), new Delivery.GuildDown(down.guildId(), down.retry()));
+            case RelayProtocol.Join join ->
+                    route(join.sessions(), new Delivery.JoinGuild(join.guildId(), join.member()));
+            case RelayProtocol.Attached attached -> {
+                track(false, attached.userId(), attached.user(), attached.incarnation(), attached.session());
+                route(new long[] {attached.session()}, new Delivery.UserAttached(attached.incarnation()));
+            }
+            case RelayProtocol.Resubscribe resubscribe -> route(resubscribe.sessions(),
+                    new Delivery.Resubscribe(resubscribe.guildId(), resubscribe.incarnation()));
+            // Behind the source's earlier events to this session, in its lane.
+            case RelayProtocol.Drained drained ->
+                    route(new long[] {drained.session()}, new Delivery.Drained(drained.source()));
+            case RelayProtocol.Forget forget -> {
+                for (long guildId : forget.guilds()) {
+                    untrack(true, guildId, forget.session());
+                }
+                untrack(false, forget.userId(), forget.session());
+            }
+            case UpstreamGone gone -> onUpstreamGone(gone);
+            default -> getContext().getLog().warn("relay: unknown message {}", command.getClass().getName());
         }
-        route(unsubscribed.sessions(), new Session.GuildGone(unsubscribed.guildId(), unsubscribed.unavailable()));
-        return this;
     }
 
-    private Behavior<Command> onAttached(Attached attached) {
-        track(false, attached.userId(), attached.user(), attached.session());
-        return this;
-    }
-
-    private Behavior<Command> onResubscribe(Resubscribe resubscribe) {
-        route(resubscribe.sessions(), new Session.Resubscribe(resubscribe.guildId()));
-        return this;
-    }
-
-    /** Behind the source's earlier events to this session, in its lane. */
-    private Behavior<Command> onDrained(Drained drained) {
-        route(new long[] {drained.session()}, new Session.Drained(drained.source()));
-        return this;
-    }
-
-    private Behavior<Command> onForget(Forget forget) {
-        for (long guildId : forget.guilds()) {
-            untrack(true, guildId, forget.session());
+    /**
+     * A message the relay could not handle (a malformed one from another node, or a fault here): the sessions it
+     * names, which may have missed what it carried, end; nothing else changes.
+     */
+    private void onFailure(Command command, RuntimeException failure) {
+        getContext().getLog().error("relay could not handle {}; the sessions it names end", command, failure);
+        metrics.relayFailure();
+        long[] sessions = switch (command) {
+            case RelayProtocol.Deliver deliver -> deliver.sessions();
+            case RelayProtocol.Subscribed subscribed -> new long[] {subscribed.session()};
+            case RelayProtocol.Unsubscribed unsubscribed -> unsubscribed.sessions();
+            case RelayProtocol.Join join -> join.sessions();
+            case RelayProtocol.Resubscribe resubscribe -> resubscribe.sessions();
+            case RelayProtocol.Drained drained -> new long[] {drained.session()};
+            default -> null;
+        };
+        if (sessions == null) {
+            return;
         }
-        untrack(false, forget.userId(), forget.session());
-        return this;
+        Delivery.Lost lost = new Delivery.Lost("the gateway could not deliver an event to this session");
+        for (long number : sessions) {
+            ActorRef<SessionProtocol.Command> session = directory.byNumber(number);
+            if (session != null) {
+                session.tell(lost);
+            }
+        }
     }
 
     /** A guild or user stopped while serving sessions here: they renew with its next incarnation, wherever it is. */
-    private Behavior<Command> onUpstreamGone(UpstreamGone gone) {
+    private void onUpstreamGone(UpstreamGone gone) {
         Upstreams.Watched watched = upstreams.terminated(gone.upstream());
         if (watched == null) {
-            return this;
+            return;
         }
         getContext().getLog().info("{} {} stopped while serving {} sessions here; they renew",
                 watched.guild ? "guild" : "user", watched.id, watched.sessions.size());
         long[] sessions = new long[watched.sessions.size()];
         int[] next = {0};
         watched.sessions.forEach((number, ignored) -> sessions[next[0]++] = number);
-        route(sessions, watched.guild ? new Session.Resubscribe(watched.id) : Session.Reattach.INSTANCE);
-        return this;
+        route(sessions, watched.guild ? new Delivery.Resubscribe(watched.id, watched.incarnation)
+                : new Delivery.Reattach(watched.incarnation));
     }
 
-    private void track(boolean guild, long id, ActorRef<?> upstream, long session) {
-        if (upstreams.add(guild, id, upstream, session)) {
+    private void track(boolean guild, long id, ActorRef<?> upstream, long incarnation, long session) {
+        if (upstreams.add(guild, id, upstream, incarnation, session)) {
             getContext().watchWith(upstream, new UpstreamGone(upstream));
         }
     }
@@ -190,13 +179,8 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
         }
     }
 
-    private Behavior<Command> onJoin(Join join) {
-        route(join.sessions(), new Session.JoinGuild(join.guildId(), join.member()));
-        return this;
-    }
-
     /** Gives {@code message} to each session numbered in {@code numbers}, each after everything sent it before. */
-    private void route(long[] numbers, Session.Command message) {
+    private void route(long[] numbers, SessionProtocol.Command message) {
         if (numbers.length <= splitAbove && lanesIdle(numbers)) {
             for (long number : numbers) {
                 departed += RelayLane.tell(directory, number, message);
@@ -233,7 +217,7 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
         }
     }
 
-    private void send(int lane, long[] numbers, Session.Command message) {
+    private void send(int lane, long[] numbers, SessionProtocol.Command message) {
         sent[lane]++;
         lanes[lane].tell(new RelayLane.Hand(numbers, message));
     }

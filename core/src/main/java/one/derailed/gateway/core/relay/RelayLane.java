@@ -1,7 +1,7 @@
 package one.derailed.gateway.core.relay;
 
 import java.util.concurrent.atomic.AtomicLongArray;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.core.session.SessionDirectory;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,10 +22,12 @@ final class RelayLane extends AbstractBehavior<RelayLane.Command> {
     sealed interface Command {}
 
     /** Hand {@code message} to each session numbered in {@code sessions}, in that order. */
-    record Hand(long[] sessions, Session.Command message) implements Command, NoSerializationVerificationNeeded {}
+    record Hand(long[] sessions, SessionProtocol.Command message) implements Command, NoSerializationVerificationNeeded {}
 
+    /** A lane resumes after a failure (its count stays right); stopping would leave its sessions unreachable. */
     static Behavior<Command> create(SessionDirectory directory, AtomicLongArray finished, int index) {
-        return Behaviors.setup(context -> new RelayLane(context, directory, finished, index));
+        return Behaviors.supervise(Behaviors.<Command>setup(context -> new RelayLane(context, directory, finished,
+                index))).onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.resume());
     }
 
     private final SessionDirectory directory;
@@ -50,11 +52,14 @@ final class RelayLane extends AbstractBehavior<RelayLane.Command> {
     }
 
     private Behavior<Command> onHand(Hand hand) {
-        for (long number : hand.sessions()) {
-            departed += tell(directory, number, hand.message());
+        try {
+            for (long number : hand.sessions()) {
+                departed += tell(directory, number, hand.message());
+            }
+        } finally {
+            // Release: a relay that reads this count also sees every tell above already in the sessions' mailboxes.
+            finished.setRelease(Relay.finishedSlot(index), ++handled);
         }
-        // Release: a relay that reads this count also sees every tell above already in the sessions' mailboxes.
-        finished.setRelease(Relay.finishedSlot(index), ++handled);
         if (departed >= 10_000) {
             getContext().getLog().debug("{} messages for sessions that had already ended", departed);
             departed = 0;
@@ -66,8 +71,8 @@ final class RelayLane extends AbstractBehavior<RelayLane.Command> {
      * Tells the session numbered {@code number}; returns 1 if it has ended. A session that ended while the message
      * was on its way is not an error: its unsubscribe is on its way too.
      */
-    static int tell(SessionDirectory directory, long number, Session.Command message) {
-        ActorRef<Session.Command> session = directory.byNumber(number);
+    static int tell(SessionDirectory directory, long number, SessionProtocol.Command message) {
+        ActorRef<SessionProtocol.Command> session = directory.byNumber(number);
         if (session == null) {
             return 1;
         }

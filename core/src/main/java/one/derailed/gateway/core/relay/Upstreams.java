@@ -19,12 +19,15 @@ final class Upstreams {
         final ActorRef<?> ref;
         final long id;
         final boolean guild;
+        /** The incarnation's id, which its sessions name when they renew with the next one. */
+        final long incarnation;
         final LongIntMap sessions = new LongIntMap(-1);
 
-        Watched(ActorRef<?> ref, long id, boolean guild) {
+        Watched(ActorRef<?> ref, long id, boolean guild, long incarnation) {
             this.ref = ref;
             this.id = id;
             this.guild = guild;
+            this.incarnation = incarnation;
         }
     }
 
@@ -33,11 +36,11 @@ final class Upstreams {
     private final LongObjectMap<Watched> users = new LongObjectMap<>();
 
     /** Records that {@code ref} serves {@code session}; true when {@code ref} is new here and must be watched. */
-    boolean add(boolean guild, long id, ActorRef<?> ref, long session) {
+    boolean add(boolean guild, long id, ActorRef<?> ref, long incarnation, long session) {
         Watched watched = byRef.get(ref);
         boolean fresh = watched == null;
         if (fresh) {
-            watched = new Watched(ref, id, guild);
+            watched = new Watched(ref, id, guild, incarnation);
             byRef.put(ref, watched);
             (guild ? guilds : users).put(id, watched);
         }

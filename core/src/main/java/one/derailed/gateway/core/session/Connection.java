@@ -15,7 +15,7 @@ public interface Connection {
     boolean isOpen();
 
     /** From now on the client's frames go to {@code session} (after IDENTIFY, or after a successful RESUME). */
-    void attach(org.apache.pekko.actor.typed.ActorRef<Session.Command> session);
+    void attach(org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Command> session);
 
     /** Closes the socket with {@code code} after the frames already sent; {@code reason} reaches the client. */
     void close(CloseCode code, String reason);

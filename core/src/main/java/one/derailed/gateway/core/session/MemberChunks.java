@@ -23,14 +23,6 @@ final class MemberChunks {
 
     static List<byte[]> encode(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
                                List<byte[]> presences, int chunkSize) {
-        Map<Long, byte[]> presenceByUser = new HashMap<>();
-        for (byte[] presence : presences) {
-            try {
-                presenceByUser.put(Json.MAPPER.readTree(presence).path("user").path("id").asLong(), presence);
-            } catch (java.io.IOException ignored) {
-                // a presence the guild encoded itself is always JSON
-            }
-        }
         Set<Long> found = new HashSet<>();
         members.forEach(member -> found.add(member.user().id()));
         List<Long> notFound = new ArrayList<>();
@@ -46,36 +38,51 @@ final class MemberChunks {
         for (int index = 0; index < chunkCount; index++) {
             List<MemberRecord> part = members.subList(Math.min(members.size(), index * chunkSize),
                     Math.min(members.size(), (index + 1) * chunkSize));
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256 + part.size() * 256);
-            out.writeBytes(("{\"guild_id\":\"" + request.guildId() + "\",\"chunk_index\":" + index
-                    + ",\"chunk_count\":" + chunkCount + ",\"members\":").getBytes(StandardCharsets.US_ASCII));
-            List<byte[]> encodedMembers = new ArrayList<>(part.size());
-            List<byte[]> chunkPresences = new ArrayList<>();
-            for (MemberRecord member : part) {
-                encodedMembers.add(DiscordObjects.bytes(DiscordObjects.member(member)));
-                byte[] presence = presenceByUser.get(member.user().id());
-                if (presence != null) {
-                    chunkPresences.add(presence);
-                }
-            }
-            DiscordObjects.writeArray(out, encodedMembers);
-            out.writeBytes(",\"not_found\":".getBytes(StandardCharsets.US_ASCII));
-            List<byte[]> ids = new ArrayList<>();
-            if (index == 0) {
-                notFound.forEach(id -> ids.add(DiscordObjects.string(Long.toString(id))));
-            }
-            DiscordObjects.writeArray(out, ids);
-            if (request.presences()) {
-                out.writeBytes(",\"presences\":".getBytes(StandardCharsets.US_ASCII));
-                DiscordObjects.writeArray(out, chunkPresences);
-            }
-            if (request.nonce() != null) {
-                out.writeBytes(",\"nonce\":".getBytes(StandardCharsets.US_ASCII));
-                out.writeBytes(DiscordObjects.string(request.nonce()));
-            }
-            out.write('}');
-            chunks.add(out.toByteArray());
+            chunks.add(chunk(request, index, chunkCount, part, presences, index == 0 ? notFound : List.of()));
         }
         return chunks;
+    }
+
+    /**
+     * One GUILD_MEMBERS_CHUNK: chunk {@code index} of {@code count}, its members with those of {@code presences}
+     * that are theirs, and {@code notFound} (the first chunk's).
+     */
+    static byte[] chunk(ClientPayload.RequestGuildMembers request, int index, int count, List<MemberRecord> part,
+                        List<byte[]> presences, List<Long> notFound) {
+        Map<Long, byte[]> presenceByUser = new HashMap<>();
+        for (byte[] presence : presences) {
+            try {
+                presenceByUser.put(Json.MAPPER.readTree(presence).path("user").path("id").asLong(), presence);
+            } catch (java.io.IOException ignored) {
+                // a presence the guild encoded itself is always JSON
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + part.size() * 256);
+        out.writeBytes(("{\"guild_id\":\"" + request.guildId() + "\",\"chunk_index\":" + index
+                + ",\"chunk_count\":" + count + ",\"members\":").getBytes(StandardCharsets.US_ASCII));
+        List<byte[]> encodedMembers = new ArrayList<>(part.size());
+        List<byte[]> chunkPresences = new ArrayList<>();
+        for (MemberRecord member : part) {
+            encodedMembers.add(DiscordObjects.bytes(DiscordObjects.member(member)));
+            byte[] presence = presenceByUser.get(member.user().id());
+            if (presence != null) {
+                chunkPresences.add(presence);
+            }
+        }
+        DiscordObjects.writeArray(out, encodedMembers);
+        out.writeBytes(",\"not_found\":".getBytes(StandardCharsets.US_ASCII));
+        List<byte[]> ids = new ArrayList<>();
+        notFound.forEach(id -> ids.add(DiscordObjects.string(Long.toString(id))));
+        DiscordObjects.writeArray(out, ids);
+        if (request.presences()) {
+            out.writeBytes(",\"presences\":".getBytes(StandardCharsets.US_ASCII));
+            DiscordObjects.writeArray(out, chunkPresences);
+        }
+        if (request.nonce() != null) {
+            out.writeBytes(",\"nonce\":".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(DiscordObjects.string(request.nonce()));
+        }
+        out.write('}');
+        return out.toByteArray();
     }
 }

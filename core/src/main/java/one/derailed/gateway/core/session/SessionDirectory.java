@@ -14,8 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@code long} keys (no boxed key per lookup) and lock-free reads.
  */
 public final class SessionDirectory {
-    private final ConcurrentLongObjectMap<ActorRef<Session.Command>> byNumber = new ConcurrentLongObjectMap<>();
-    private final ConcurrentHashMap<String, ActorRef<Session.Command>> byId = new ConcurrentHashMap<>();
+    private final ConcurrentLongObjectMap<ActorRef<SessionProtocol.Command>> byNumber = new ConcurrentLongObjectMap<>();
+    private final ConcurrentHashMap<String, ActorRef<SessionProtocol.Command>> byId = new ConcurrentHashMap<>();
     private final AtomicLong numbers = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
 
@@ -31,7 +31,7 @@ public final class SessionDirectory {
         return new SessionIdentity(numbers.incrementAndGet(), sessionId);
     }
 
-    void add(SessionIdentity identity, ActorRef<Session.Command> session) {
+    void add(SessionIdentity identity, ActorRef<SessionProtocol.Command> session) {
         byNumber.put(identity.number(), session);
         byId.put(identity.sessionId(), session);
     }
@@ -41,16 +41,16 @@ public final class SessionDirectory {
         byId.remove(identity.sessionId());
     }
 
-    public ActorRef<Session.Command> byNumber(long number) {
+    public ActorRef<SessionProtocol.Command> byNumber(long number) {
         return byNumber.get(number);
     }
 
-    public ActorRef<Session.Command> bySessionId(String sessionId) {
+    public ActorRef<SessionProtocol.Command> bySessionId(String sessionId) {
         return byId.get(sessionId);
     }
 
     /** Calls {@code action} with each live session on this node. */
-    public void forEach(java.util.function.Consumer<ActorRef<Session.Command>> action) {
+    public void forEach(java.util.function.Consumer<ActorRef<SessionProtocol.Command>> action) {
         byId.values().forEach(action);
     }
 

@@ -6,7 +6,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import one.derailed.gateway.core.CborSerializable;
+import one.derailed.gateway.core.session.HandoffProtocol.Claim;
+import one.derailed.gateway.core.session.HandoffProtocol.Command;
+import one.derailed.gateway.core.session.HandoffProtocol.Evacuate;
+import one.derailed.gateway.core.session.HandoffProtocol.Evacuated;
+import one.derailed.gateway.core.session.HandoffProtocol.Locate;
+import one.derailed.gateway.core.session.HandoffProtocol.Located;
+import one.derailed.gateway.core.session.HandoffProtocol.NotHere;
+import one.derailed.gateway.core.session.MoveProtocol.Adopt;
+import one.derailed.gateway.core.session.MoveProtocol.Refused;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -16,49 +24,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * SessionHandoff moves sessions between nodes, one per node. A client that resumes on a node that does not hold its
  * session gets it moved here from whichever node does (asked of every peer, since after a move a session_id says
  * nothing of where it lives); a node that leaves gracefully first moves every session it holds to its peers. The
- * session itself does the moving (see {@link Session.Snapshot}); this actor finds it and starts its new incarnation.
+ * session itself does the moving (see {@link MoveProtocol.Snapshot}); this actor finds it and starts its new incarnation.
  */
-public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Command> {
-
-    public static final ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "session-handoff");
-
-    public sealed interface Command {}
-
-    /** A client on this node resumes {@code sessionId}, which no session here has: find it elsewhere. */
-    public record Locate(String sessionId, String token, ActorRef<Located> replyTo)
-            implements Command, NoSerializationVerificationNeeded {}
-
-    /** The session, moved here, or null when no node has it (or it refused: wrong token). */
-    public record Located(ActorRef<Session.Command> session) implements NoSerializationVerificationNeeded {}
-
-    /** From a peer: if the session is here, move it to {@code claimant}'s node. */
-    public record Claim(String sessionId, String token, ActorRef<Command> claimant)
-            implements Command, CborSerializable {}
-
-    /** From a peer: the claimed session is not there. */
-    public record NotHere(String sessionId) implements Command, CborSerializable {}
-
-    /** From a session on another node: start its incarnation here. */
-    public record Adopt(Session.Snapshot snapshot) implements Command, CborSerializable {}
-
-    /**
-     * From a session on another node: it will not move, because the token did not match, or ({@code busy}) because
-     * it is moving already (its node is leaving, or another resume took it): then the claim is made again shortly.
-     */
-    public record Refused(String sessionId, boolean busy) implements Command, CborSerializable {}
-
-    /** This node is leaving: move every session it holds to the peers; answered when none is left, or at the deadline. */
-    public record Evacuate(Duration deadline, ActorRef<Evacuated> replyTo)
-            implements Command, NoSerializationVerificationNeeded {}
-
-    /** How many sessions were still here when evacuation ended (0: all moved). */
-    public record Evacuated(int remaining) implements NoSerializationVerificationNeeded {}
+public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Command> {
 
     private record PeersChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
@@ -72,9 +45,10 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
     private record CheckEvacuation(ActorRef<Evacuated> replyTo, long deadlineNanos)
             implements Command, NoSerializationVerificationNeeded {}
 
-    public static Behavior<Command> create(Session.Services services, Duration locateTimeout) {
-        return Behaviors.setup(context -> Behaviors.withTimers(
-                timers -> new SessionHandoff(context, timers, services, locateTimeout)));
+    public static Behavior<Command> create(SessionServices services, Duration locateTimeout) {
+        return Behaviors.supervise(Behaviors.<Command>setup(context -> Behaviors.withTimers(
+                timers -> new SessionHandoff(context, timers, services, locateTimeout))))
+                .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restart());
     }
 
     /** A Locate in progress: who waits, and how many peers have not said "not here" yet. */
@@ -89,22 +63,22 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
     }
 
     private final TimerScheduler<Command> timers;
-    private final Session.Services services;
+    private final SessionServices services;
     private final Duration locateTimeout;
     private Set<ActorRef<Command>> peers = Set.of();
     private final Map<String, Pending> pending = new HashMap<>();
     private int nextPeer;
 
-    private SessionHandoff(ActorContext<Command> context, TimerScheduler<Command> timers, Session.Services services,
+    private SessionHandoff(ActorContext<Command> context, TimerScheduler<Command> timers, SessionServices services,
                            Duration locateTimeout) {
         super(context);
         this.timers = timers;
         this.services = services;
         this.locateTimeout = locateTimeout;
-        context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
+        context.getSystem().receptionist().tell(Receptionist.register(HandoffProtocol.SERVICE_KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
                 PeersChanged::new);
-        context.getSystem().receptionist().tell(Receptionist.subscribe(SERVICE_KEY, listings));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(HandoffProtocol.SERVICE_KEY, listings));
     }
 
     @Override
@@ -124,7 +98,8 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
     }
 
     private Behavior<Command> onPeersChanged(PeersChanged changed) {
-        Set<ActorRef<Command>> others = new java.util.HashSet<>(changed.listing().getServiceInstances(SERVICE_KEY));
+        Set<ActorRef<Command>> others = new java.util.HashSet<>(
+                changed.listing().getServiceInstances(HandoffProtocol.SERVICE_KEY));
         others.remove(getContext().getSelf());
         peers = Set.copyOf(others);
         return this;
@@ -171,7 +146,7 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
         if (claim == null) {
             return this;
         }
-        ActorRef<Session.Command> local = services.directory().bySessionId(again.sessionId());
+        ActorRef<SessionProtocol.Command> local = services.directory().bySessionId(again.sessionId());
         if (local != null) {
             return answer(again.sessionId(), local);
         }
@@ -180,11 +155,11 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
     }
 
     private Behavior<Command> onClaim(Claim claim) {
-        ActorRef<Session.Command> session = services.directory().bySessionId(claim.sessionId());
+        ActorRef<SessionProtocol.Command> session = services.directory().bySessionId(claim.sessionId());
         if (session == null) {
             claim.claimant().tell(new NotHere(claim.sessionId()));
         } else {
-            session.tell(new Session.MoveTo(claim.claimant(), claim.token()));
+            session.tell(new MoveProtocol.MoveTo(claim.claimant(), claim.token()));
         }
         return this;
     }
@@ -197,7 +172,7 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
         return this;
     }
 
-    private Behavior<Command> answer(String sessionId, ActorRef<Session.Command> session) {
+    private Behavior<Command> answer(String sessionId, ActorRef<SessionProtocol.Command> session) {
         Pending waiting = pending.remove(sessionId);
         if (waiting != null) {
             timers.cancel(sessionId);
@@ -208,14 +183,16 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
     }
 
     private Behavior<Command> onAdopt(Adopt adopt) {
-        Session.Snapshot snapshot = adopt.snapshot();
+        MoveProtocol.Snapshot snapshot = adopt.snapshot();
         if (services.directory().bySessionId(snapshot.sessionId()) != null) {
-            snapshot.session().tell(new Session.AdoptionFailed("a session with that id already lives there"));
+            snapshot.session().tell(new MoveProtocol.AdoptionFailed("a session with that id already lives there"));
             return answer(snapshot.sessionId(), null);
         }
         SessionDirectory.SessionIdentity identity = services.directory().adoptedIdentity(snapshot.sessionId());
-        ActorRef<Session.Command> session = getContext().spawn(Session.adopt(services, identity, snapshot),
-                "session-" + identity.number());
+        // Beside the node's other sessions (not under this actor), so a restart here cannot touch them.
+        ActorRef<SessionProtocol.Command> session = getContext().getSystem().systemActorOf(
+                Session.adopt(services, identity, snapshot), "session-" + identity.number(),
+                org.apache.pekko.actor.typed.Props.empty());
         services.metrics().sessionMovedIn();
         return answer(snapshot.sessionId(), session);
     }
@@ -231,7 +208,7 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
             return this;
         }
         services.directory().forEach(session ->
-                session.tell(new Session.MoveTo(targets.get(nextPeer++ % targets.size()), null)));
+                session.tell(new MoveProtocol.MoveTo(targets.get(nextPeer++ % targets.size()), null)));
         getContext().getSelf().tell(new CheckEvacuation(evacuate.replyTo(),
                 System.nanoTime() + evacuate.deadline().toNanos()));
         return this;

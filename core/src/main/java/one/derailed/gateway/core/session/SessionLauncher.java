@@ -16,11 +16,11 @@ import one.derailed.gateway.core.config.GatewaySettings;
  */
 public final class SessionLauncher {
     private final ActorSystem<?> system;
-    private final Session.Services services;
-    private final ActorRef<SessionHandoff.Command> handoff;
+    private final SessionServices services;
+    private final ActorRef<HandoffProtocol.Command> handoff;
     private final GatewaySettings.Handoff handoffSettings;
 
-    public SessionLauncher(ActorSystem<?> system, Session.Services services, GatewaySettings.Handoff handoffSettings) {
+    public SessionLauncher(ActorSystem<?> system, SessionServices services, GatewaySettings.Handoff handoffSettings) {
         this.system = system;
         this.services = services;
         this.handoffSettings = handoffSettings;
@@ -32,13 +32,13 @@ public final class SessionLauncher {
      * The session a client resumes: this node's, or one moved here from the node that had it; null (completed) when
      * none has it or its owner refused the token.
      */
-    public CompletionStage<ActorRef<Session.Command>> locate(String sessionId, String token) {
-        ActorRef<Session.Command> local = services.directory().bySessionId(sessionId);
+    public CompletionStage<ActorRef<SessionProtocol.Command>> locate(String sessionId, String token) {
+        ActorRef<SessionProtocol.Command> local = services.directory().bySessionId(sessionId);
         if (local != null) {
             return CompletableFuture.completedFuture(local);
         }
-        return AskPattern.<SessionHandoff.Command, SessionHandoff.Located>ask(handoff,
-                        replyTo -> new SessionHandoff.Locate(sessionId, token, replyTo),
+        return AskPattern.<HandoffProtocol.Command, HandoffProtocol.Located>ask(handoff,
+                        replyTo -> new HandoffProtocol.Locate(sessionId, token, replyTo),
                         handoffSettings.locateTimeout().plusSeconds(1), system.scheduler())
                 .handle((located, failure) -> failure == null ? located.session() : null);
     }
@@ -46,14 +46,14 @@ public final class SessionLauncher {
     /** Moves every session on this node to the other nodes; completes with how many could not move. */
     public CompletionStage<Integer> evacuate() {
         Duration deadline = handoffSettings.evacuateDeadline();
-        return AskPattern.<SessionHandoff.Command, SessionHandoff.Evacuated>ask(handoff,
-                        replyTo -> new SessionHandoff.Evacuate(deadline, replyTo), deadline.plusSeconds(1),
+        return AskPattern.<HandoffProtocol.Command, HandoffProtocol.Evacuated>ask(handoff,
+                        replyTo -> new HandoffProtocol.Evacuate(deadline, replyTo), deadline.plusSeconds(1),
                         system.scheduler())
                 .handle((evacuated, failure) -> failure == null ? evacuated.remaining()
                         : services.directory().size());
     }
 
-    public ActorRef<Session.Command> identify(Connection connection, ClientPayload.Identify identify) {
+    public ActorRef<SessionProtocol.Command> identify(Connection connection, ClientPayload.Identify identify) {
         SessionDirectory.SessionIdentity identity = services.directory().newIdentity();
         // systemActorOf is the typed API's synchronous spawn from outside an actor; sessions never wait for a parent.
         return system.systemActorOf(Session.create(services, identity, connection, identify),

@@ -1,177 +1,221 @@
 package one.derailed.gateway.core.user;
 
-import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import one.derailed.gateway.core.CborSerializable;
+import java.util.concurrent.ThreadLocalRandom;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.ingress.RecentKeys;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
-import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.relay.RelayProtocol;
+import one.derailed.gateway.core.renewal.RenewalLog;
+import one.derailed.gateway.core.user.UserProtocol.Attach;
+import one.derailed.gateway.core.user.UserProtocol.Command;
+import one.derailed.gateway.core.user.UserProtocol.LoggedEvent;
 import one.derailed.gateway.protocol.Intents;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * User is one user's process, placed by Cluster Sharding: it knows every live session of the user, wherever it runs,
- * and hands user-wide events (DMs, USER_UPDATE, GUILD_CREATE of a guild joined) to all of them.
+ * User is one user's process, placed by Cluster Sharding ({@link UserProtocol}): it knows every live session of the
+ * user, wherever it runs, hands user-wide events (DMs, USER_UPDATE, a guild joined) to all of them, and counts their
+ * session starts. Like a guild, a new incarnation keeps what it sent out during its renewal window, so sessions that
+ * reattach from the one before miss nothing, and a handing-off incarnation passes that on with its counters.
  */
-public final class User extends AbstractBehavior<User.Command> {
+public final class User extends AbstractMatchingBehavior<Command> {
 
-    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "User");
+    /** What the entity needs from its node. */
+    public record Services(GatewaySettings.StartLimits limits, GatewaySettings.Guilds entities,
+                           Successor successor, GatewayMetrics metrics) {}
 
-    public sealed interface Command extends CborSerializable {}
+    /** Successor reaches whichever incarnation of a user comes next (through Cluster Sharding in a node). */
+    @FunctionalInterface
+    public interface Successor {
+        void tell(long userId, Command command);
+    }
 
-    /**
-     * A session of the user; {@code intents} decide which direct events it receives, its shard which guilds it
-     * joins (user-wide events go to shard 0 only).
-     */
-    public record Attach(ActorRef<Relay.Command> relay, long session, int intents, int shardId, int shardCount)
-            implements Command {}
+    private interface Signal extends Command, NoSerializationVerificationNeeded {}
 
-    /** The user became a member of a guild; {@code member} is the encoded member object, or null to load it. */
-    public record JoinedGuild(long guildId, byte[] member) implements Command {}
+    private record NodeLost(ActorRef<RelayProtocol.Command> relay) implements Signal {}
 
-    public record Detach(ActorRef<Relay.Command> relay, long session) implements Command {}
+    private enum IdleTimeout implements Signal { INSTANCE }
 
-    /**
-     * A session moved to another node: {@code attach} takes the place of the old one, and the old node hears
-     * {@link Relay.Drained} after everything this user sent there.
-     */
-    public record Move(ActorRef<Relay.Command> relay, long session, Attach attach) implements Command {}
+    private enum RenewalWindowOver implements Signal { INSTANCE }
 
-    /** A node with sessions of this user is gone (crashed, or left without handing them over). */
-    private record NodeLost(ActorRef<Relay.Command> relay) implements Command {}
-
-    /** An event for every session of the user; answered once handed to the nodes. */
-    public record Publish(String event, byte[] data, ActorRef<Delivered> replyTo) implements Command {}
-
-    /** The answer to a Publish: how many sessions it went to. */
-    public record Delivered(int sessions) implements CborSerializable {}
-
-    /** A session of this user wants to start (IDENTIFY passed the token check); bots are held to max_concurrency. */
-    public record StartSession(boolean bot, int shardId, ActorRef<StartAnswer> replyTo) implements Command {}
-
-    /** Whether the session may start; {@code retryAfterMillis} tells a refused one when to try again. */
-    public record StartAnswer(StartOutcome outcome, long retryAfterMillis) implements CborSerializable {}
-
-    public enum StartOutcome { STARTED, TOO_FAST, LIMIT_REACHED }
-
-    /** The user's session start budget, as GET /api/v10/gateway/bot reports it. */
-    public record GetStartLimit(ActorRef<StartLimit> replyTo) implements Command {}
-
-    public record StartLimit(int total, int remaining, long resetAfterMillis, int maxConcurrency)
-            implements CborSerializable {}
-
-    /** The limits on starting sessions (REFERENCE.md §1: 1000 per 24 h, max_concurrency per 5 s). */
-    public record StartLimits(int total, Duration window, int maxConcurrency, Duration identifyInterval) {}
-
-    private enum IdleTimeout implements Command { INSTANCE }
+    private enum HandoverWaitOver implements Signal { INSTANCE }
 
     public static Behavior<Command> create(long userId, ActorRef<ClusterSharding.ShardCommand> shard,
-                                           Duration idleTimeout, StartLimits limits, GatewayMetrics metrics) {
-        return Behaviors.setup(context -> {
-            metrics.userStarted();
-            return new User(context, userId, shard, idleTimeout, limits, metrics);
-        });
+                                           Services services) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            services.metrics().userStarted();
+            timers.startSingleTimer(RenewalWindowOver.INSTANCE, services.entities().renewalWindow());
+            timers.startSingleTimer(HandoverWaitOver.INSTANCE, services.entities().handoverWait());
+            return new User(context, timers, userId, shard, services);
+        }));
     }
 
     private final long userId;
+    private final long incarnation = newIncarnation();
+    private final long startedNanos = System.nanoTime();
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    private final Duration idleTimeout;
-    private final StartLimits limits;
+    private final Services services;
+    private final GatewaySettings.StartLimits limits;
     /** When each session of the current window started, oldest first (at most limits.total entries). */
-    private final java.util.ArrayDeque<Long> starts = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Long> starts = new ArrayDeque<>();
     /** When each identify bucket (shard_id % max_concurrency) last started a session. */
     private final Map<Integer, Long> lastStartByBucket = new HashMap<>();
-    private final Map<ActorRef<Relay.Command>, Map<Long, Attach>> sessions = new HashMap<>();
+    private final Map<ActorRef<RelayProtocol.Command>, Map<Long, Attach>> sessions = new HashMap<>();
+    private final RenewalLog<LoggedEvent> log;
+    private final RecentKeys keys;
+    /** Reattaches from an incarnation this one does not know, waiting for a handover that may tell. */
+    private final Map<Long, Attach> awaitingHandover = new LinkedHashMap<>();
+    private boolean passivating;
 
-    private final GatewayMetrics metrics;
-
-    private User(ActorContext<Command> context, long userId, ActorRef<ClusterSharding.ShardCommand> shard,
-                 Duration idleTimeout, StartLimits limits, GatewayMetrics metrics) {
+    private User(ActorContext<Command> context, TimerScheduler<Command> timers, long userId,
+                 ActorRef<ClusterSharding.ShardCommand> shard, Services services) {
         super(context);
         this.userId = userId;
-        this.metrics = metrics;
         this.shard = shard;
-        this.idleTimeout = idleTimeout;
-        this.limits = limits;
-        context.setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
+        this.services = services;
+        this.limits = services.limits();
+        GatewaySettings.Guilds entities = services.entities();
+        this.log = new RenewalLog<>(entities.renewalLogMaxEvents(), entities.renewalLogMaxBytes(),
+                LoggedEvent::sizeBytes);
+        this.keys = new RecentKeys(entities.idempotencyWindow(), entities.idempotencyMaxKeys());
+        context.setReceiveTimeout(entities.idleTimeout(), IdleTimeout.INSTANCE);
+    }
+
+    private static long newIncarnation() {
+        long id;
+        do {
+            id = ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        return id;
     }
 
     @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(Command.class, this::onCommand)
-                .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
-                    metrics.userStopped();
-                    return this;
-                })
-                .build();
-    }
-
-    /** One case and a switch: a builder case per message type is an object per user, and users are many. */
-    private Behavior<Command> onCommand(Command command) {
+    public Behavior<Command> onMessage(Command command) {
         return switch (command) {
             case Attach attach -> onAttach(attach);
-            case Detach detach -> onDetach(detach);
-            case Move move -> onMove(move);
+            case UserProtocol.Detach detach -> {
+                detach(detach.relay(), detach.session());
+                yield this;
+            }
+            case UserProtocol.Move move -> onMove(move);
             case NodeLost lost -> onNodeLost(lost);
-            case Publish publish -> onPublish(publish);
-            case JoinedGuild joined -> onJoinedGuild(joined);
-            case StartSession start -> onStartSession(start);
-            case GetStartLimit get -> onGetStartLimit(get);
-            case IdleTimeout timeout -> onIdleTimeout(timeout);
+            case UserProtocol.Publish publish -> onPublish(publish);
+            case UserProtocol.JoinedGuild joined -> {
+                join(joined.guildId(), joined.member());
+                yield this;
+            }
+            case UserProtocol.StartSession start -> onStartSession(start);
+            case UserProtocol.GetStartLimit get -> onGetStartLimit(get);
+            case UserProtocol.Handover handover -> onHandover(handover);
+            case UserProtocol.HandOff handOff -> handOff();
+            case IdleTimeout timeout -> onIdleTimeout();
+            case RenewalWindowOver over -> {
+                log.close();
+                yield releaseAwaitingHandover();
+            }
+            case HandoverWaitOver over -> releaseAwaitingHandover();
+            default -> this;
         };
     }
 
+    @Override
+    public Behavior<Command> onSignal(org.apache.pekko.actor.typed.Signal signal) {
+        if (signal instanceof PostStop) {
+            services.metrics().userStopped();
+        }
+        return this;
+    }
+
     private Behavior<Command> onAttach(Attach attach) {
+        if (attach.renews() != 0 && !log.isClosed() && !log.adopted() && !log.knows(attach.renews())
+                && System.nanoTime() - startedNanos < services.entities().handoverWait().toNanos()) {
+            awaitingHandover.put(attach.session(), attach);
+            return this;
+        }
         attach(attach);
         return this;
     }
 
+    /**
+     * Records the session and confirms it through its relay; a reattaching session then gets what this incarnation
+     * sent out since the one it had stopped. When the log cannot tell, the confirmation names no incarnation: the
+     * session cannot be served exactly, and ends (its client identifies anew).
+     */
     private void attach(Attach attach) {
         if (!sessions.containsKey(attach.relay())) {
             getContext().watchWith(attach.relay(), new NodeLost(attach.relay()));
         }
         sessions.computeIfAbsent(attach.relay(), r -> new HashMap<>()).put(attach.session(), attach);
-        attach.relay().tell(new Relay.Attached(attach.session(), userId, getContext().getSelf()));
+        List<LoggedEvent> missed = attach.renews() == 0 ? List.of() : log.missedBy(attach.renews());
+        attach.relay().tell(new RelayProtocol.Attached(attach.session(), userId,
+                missed == null ? 0 : incarnation, getContext().getSelf()));
+        if (missed != null) {
+            for (LoggedEvent event : missed) {
+                replay(attach, event);
+            }
+        }
         getContext().cancelReceiveTimeout();
     }
 
-    private Behavior<Command> onDetach(Detach detach) {
-        detach(detach.relay(), detach.session());
-        return this;
+    private void replay(Attach attach, LoggedEvent event) {
+        long[] session = {attach.session()};
+        if (event.joinedGuild() != 0) {
+            if (owns(attach, event.joinedGuild())) {
+                attach.relay().tell(new RelayProtocol.Join(session, event.joinedGuild(), event.data()));
+            }
+        } else if (attach.shardId() == 0 && Intents.allows(attach.intents(), event.requiredIntent())) {
+            attach.relay().tell(new RelayProtocol.Deliver(session, event.event(), event.data()));
+        }
     }
 
-    private void detach(ActorRef<Relay.Command> relay, long session) {
+    private void detach(ActorRef<RelayProtocol.Command> relay, long session) {
+        awaitingHandover.remove(session);
         Map<Long, Attach> onNode = sessions.get(relay);
         if (onNode != null && onNode.remove(session) != null && onNode.isEmpty()) {
             sessions.remove(relay);
             getContext().unwatch(relay);
         }
         if (sessions.isEmpty()) {
-            getContext().setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
+            getContext().setReceiveTimeout(services.entities().idleTimeout(), IdleTimeout.INSTANCE);
         }
     }
 
-    private Behavior<Command> onMove(Move move) {
-        attach(move.attach());
+    /**
+     * A moved session takes the old one's place; the old node hears {@link RelayProtocol.Drained} after everything
+     * this user sent there. A session this incarnation never had (it is newer) reattaches from the one it had.
+     */
+    private Behavior<Command> onMove(UserProtocol.Move move) {
+        Map<Long, Attach> onNode = sessions.get(move.relay());
+        boolean known = onNode != null && onNode.containsKey(move.session());
+        Attach attach = move.attach();
+        attach(known ? new Attach(attach.relay(), attach.session(), attach.intents(), attach.shardId(),
+                attach.shardCount(), 0) : attach);
         detach(move.relay(), move.session());
-        move.relay().tell(new Relay.Drained(move.session(), userId));
+        move.relay().tell(new RelayProtocol.Drained(move.session(), userId));
         return this;
     }
 
     private Behavior<Command> onNodeLost(NodeLost lost) {
         Map<Long, Attach> gone = sessions.remove(lost.relay());
+        awaitingHandover.values().removeIf(attach -> attach.relay().equals(lost.relay()));
         getContext().getLog().info("user {}: a node left with {} of its sessions", userId,
                 gone == null ? 0 : gone.size());
         if (sessions.isEmpty()) {
-            getContext().setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
+            getContext().setReceiveTimeout(services.entities().idleTimeout(), IdleTimeout.INSTANCE);
         }
         return this;
     }
@@ -181,46 +225,57 @@ public final class User extends AbstractBehavior<User.Command> {
      * Derailed API sends a user who joined a guild) instead makes the sessions subscribe to that guild, which answers
      * each with its own GUILD_CREATE.
      */
-    private Behavior<Command> onPublish(Publish publish) {
+    private Behavior<Command> onPublish(UserProtocol.Publish publish) {
+        if (keys.seen(publish.idempotencyKey(), System.nanoTime())) {
+            publish.replyTo().tell(new UserProtocol.Delivered(0));
+            return this;
+        }
         if (publish.event().equals("GUILD_CREATE")) {
             long guildId = guildIdOf(publish.data());
             int count = guildId == 0 ? 0 : join(guildId, null);
-            publish.replyTo().tell(new Delivered(count));
+            publish.replyTo().tell(new UserProtocol.Delivered(count));
             return this;
         }
         int required = Intents.requiredForDirect(publish.event());
+        appendToLog(new LoggedEvent(publish.event(), publish.data(), required, 0));
         int count = 0;
-        for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
+        for (Map.Entry<ActorRef<RelayProtocol.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
             long[] numbers = node.getValue().values().stream()
                     .filter(session -> session.shardId() == 0 && Intents.allows(session.intents(), required))
                     .mapToLong(Attach::session).toArray();
             if (numbers.length > 0) {
-                node.getKey().tell(new Relay.Deliver(numbers, publish.event(), publish.data()));
+                node.getKey().tell(new RelayProtocol.Deliver(numbers, publish.event(), publish.data()));
                 count += numbers.length;
             }
         }
-        publish.replyTo().tell(new Delivered(count));
-        return this;
-    }
-
-    private Behavior<Command> onJoinedGuild(JoinedGuild joined) {
-        join(joined.guildId(), joined.member());
+        publish.replyTo().tell(new UserProtocol.Delivered(count));
         return this;
     }
 
     /** Tells the sessions whose shard owns the guild to subscribe to it; returns how many. */
     private int join(long guildId, byte[] member) {
+        appendToLog(new LoggedEvent(null, member, 0, guildId));
         int count = 0;
-        for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
+        for (Map.Entry<ActorRef<RelayProtocol.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
             long[] numbers = node.getValue().values().stream()
-                    .filter(session -> (int) ((guildId >>> 22) % session.shardCount()) == session.shardId())
+                    .filter(session -> owns(session, guildId))
                     .mapToLong(Attach::session).toArray();
             if (numbers.length > 0) {
-                node.getKey().tell(new Relay.Join(numbers, guildId, member));
+                node.getKey().tell(new RelayProtocol.Join(numbers, guildId, member));
                 count += numbers.length;
             }
         }
         return count;
+    }
+
+    private static boolean owns(Attach session, long guildId) {
+        return (int) ((guildId >>> 22) % session.shardCount()) == session.shardId();
+    }
+
+    private void appendToLog(LoggedEvent event) {
+        if (!log.isClosed()) {
+            log.append(event);
+        }
     }
 
     private static long guildIdOf(byte[] data) {
@@ -236,11 +291,11 @@ public final class User extends AbstractBehavior<User.Command> {
      * Counts session starts per user across every connection and node: at most {@code total} per {@code window},
      * and for bots one per {@code identifyInterval} in each bucket {@code shard_id % max_concurrency}.
      */
-    private Behavior<Command> onStartSession(StartSession start) {
+    private Behavior<Command> onStartSession(UserProtocol.StartSession start) {
         long now = System.currentTimeMillis();
-        forgetExpiredStarts(now);
+        forgetExpired(now);
         if (starts.size() >= limits.total()) {
-            start.replyTo().tell(new StartAnswer(StartOutcome.LIMIT_REACHED,
+            start.replyTo().tell(new UserProtocol.StartAnswer(UserProtocol.StartOutcome.LIMIT_REACHED,
                     starts.peekFirst() + limits.window().toMillis() - now));
             return this;
         }
@@ -249,36 +304,76 @@ public final class User extends AbstractBehavior<User.Command> {
             Long last = lastStartByBucket.get(bucket);
             long interval = limits.identifyInterval().toMillis();
             if (last != null && now - last < interval) {
-                start.replyTo().tell(new StartAnswer(StartOutcome.TOO_FAST, last + interval - now));
+                start.replyTo().tell(new UserProtocol.StartAnswer(UserProtocol.StartOutcome.TOO_FAST,
+                        last + interval - now));
                 return this;
             }
             lastStartByBucket.put(bucket, now);
         }
         starts.addLast(now);
-        start.replyTo().tell(new StartAnswer(StartOutcome.STARTED, 0));
+        start.replyTo().tell(new UserProtocol.StartAnswer(UserProtocol.StartOutcome.STARTED, 0));
         return this;
     }
 
-    private Behavior<Command> onGetStartLimit(GetStartLimit get) {
+    private Behavior<Command> onGetStartLimit(UserProtocol.GetStartLimit get) {
         long now = System.currentTimeMillis();
-        forgetExpiredStarts(now);
+        forgetExpired(now);
         long resetAfter = starts.isEmpty() ? limits.window().toMillis()
                 : starts.peekFirst() + limits.window().toMillis() - now;
-        get.replyTo().tell(new StartLimit(limits.total(), limits.total() - starts.size(), resetAfter,
+        get.replyTo().tell(new UserProtocol.StartLimit(limits.total(), limits.total() - starts.size(), resetAfter,
                 limits.maxConcurrency()));
         return this;
     }
 
-    private void forgetExpiredStarts(long now) {
+    /** Starts past the window no longer count; identify buckets past their interval no longer hold anyone back. */
+    private void forgetExpired(long now) {
         while (!starts.isEmpty() && starts.peekFirst() + limits.window().toMillis() <= now) {
             starts.removeFirst();
         }
+        long interval = limits.identifyInterval().toMillis();
+        lastStartByBucket.values().removeIf(last -> now - last >= interval);
+    }
+
+    private Behavior<Command> onHandover(UserProtocol.Handover handover) {
+        log.adopt(handover.from(), handover.log());
+        keys.adopt(handover.recentKeys(), System.nanoTime());
+        List<Long> merged = new ArrayList<>(handover.starts());
+        merged.addAll(starts);
+        merged.sort(Long::compare);
+        starts.clear();
+        starts.addAll(merged);
+        while (starts.size() > limits.total()) {
+            starts.removeFirst();
+        }
+        return releaseAwaitingHandover();
+    }
+
+    private Behavior<Command> releaseAwaitingHandover() {
+        List<Attach> waiting = new ArrayList<>(awaitingHandover.values());
+        awaitingHandover.clear();
+        waiting.forEach(this::attach);
+        return this;
+    }
+
+    /**
+     * Cluster Sharding moves this user: the next incarnation gets what renewing sessions may miss and the start
+     * counters (when there is something to pass: a handover starts the next incarnation at once).
+     */
+    private Behavior<Command> handOff() {
+        forgetExpired(System.currentTimeMillis());
+        if (!passivating && (!sessions.isEmpty() || log.size() > 0 || !starts.isEmpty()
+                || !awaitingHandover.isEmpty())) {
+            services.successor().tell(userId, new UserProtocol.Handover(incarnation, log.carry(),
+                    new ArrayList<>(starts), keys.carry(System.nanoTime())));
+        }
+        return Behaviors.stopped();
     }
 
     /** A user with sessions, or with starts still counting against the window, stays; the counters must not reset. */
-    private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {
-        forgetExpiredStarts(System.currentTimeMillis());
-        if (sessions.isEmpty() && starts.isEmpty()) {
+    private Behavior<Command> onIdleTimeout() {
+        forgetExpired(System.currentTimeMillis());
+        if (sessions.isEmpty() && starts.isEmpty() && awaitingHandover.isEmpty()) {
+            passivating = true;
             shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         }
         return this;

@@ -21,6 +21,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.protocol.Json;
 import one.derailed.gateway.store.GuildRecord;
@@ -35,12 +36,12 @@ class GuildStateTest {
     private static final Presence ONLINE = new Presence("online", "[]", Presence.Platform.desktop);
     private static final Presence INVISIBLE = new Presence("invisible", "[]", Presence.Platform.web);
 
-    private final ActorRef<Relay.Command> nodeA = new FakeRelay("a");
-    private final ActorRef<Relay.Command> nodeB = new FakeRelay("b");
+    private final ActorRef<RelayProtocol.Command> nodeA = new FakeRelay("a");
+    private final ActorRef<RelayProtocol.Command> nodeB = new FakeRelay("b");
     private final GuildState state = new GuildState(GUILD);
 
     /** A relay stand-in: equal to any other with the same name, as two deserialized refs of one relay are. */
-    static final class FakeRelay implements ActorRef<Relay.Command> {
+    static final class FakeRelay implements ActorRef<RelayProtocol.Command> {
         final String name;
 
         FakeRelay(String name) {
@@ -48,13 +49,13 @@ class GuildStateTest {
         }
 
         @Override
-        public void tell(Relay.Command message) {
+        public void tell(RelayProtocol.Command message) {
             throw new UnsupportedOperationException("GuildState never sends");
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        public <U extends Relay.Command> ActorRef<U> narrow() {
+        public <U extends RelayProtocol.Command> ActorRef<U> narrow() {
             return (ActorRef<U>) this;
         }
 
@@ -103,13 +104,13 @@ class GuildStateTest {
         return Json.MAPPER.readTree(bytes);
     }
 
-    private boolean subscribe(ActorRef<Relay.Command> relay, long session, long userId, int intents,
+    private boolean subscribe(ActorRef<RelayProtocol.Command> relay, long session, long userId, int intents,
                               Presence presence) {
         return state.subscribe(relay, session, userId, intents, member(userId), presence);
     }
 
-    private static Map<ActorRef<Relay.Command>, List<Long>> sorted(Map<ActorRef<Relay.Command>, long[]> targets) {
-        Map<ActorRef<Relay.Command>, List<Long>> out = new HashMap<>();
+    private static Map<ActorRef<RelayProtocol.Command>, List<Long>> sorted(Map<ActorRef<RelayProtocol.Command>, long[]> targets) {
+        Map<ActorRef<RelayProtocol.Command>, List<Long>> out = new HashMap<>();
         targets.forEach((relay, sessions) -> out.put(relay, Arrays.stream(sessions).sorted().boxed().toList()));
         return out;
     }
@@ -158,10 +159,10 @@ class GuildStateTest {
 
     @Test
     void relaysThatAreEqualButNotTheSameInstanceAreOneNode() {
-        ActorRef<Relay.Command> again = new FakeRelay("a");
+        ActorRef<RelayProtocol.Command> again = new FakeRelay("a");
         subscribe(nodeA, 1, 10, Intents.ALL, ONLINE);
         subscribe(again, 2, 11, Intents.ALL, ONLINE);
-        Map<ActorRef<Relay.Command>, long[]> targets = state.allSessions();
+        Map<ActorRef<RelayProtocol.Command>, long[]> targets = state.allSessions();
         assertThat(targets).hasSize(1);
         assertThat(targets.keySet().iterator().next()).isSameAs(nodeA);
         assertThat(state.unsubscribe(again, 1, 10)).isTrue();
@@ -270,7 +271,7 @@ class GuildStateTest {
         subscribe(nodeB, 6, 15, Intents.GUILDS | Intents.MESSAGE_CONTENT, ONLINE);
 
         LongPredicate author12 = userId -> userId == 12;
-        Map<ActorRef<Relay.Command>, GuildState.ContentSplit> split =
+        Map<ActorRef<RelayProtocol.Command>, GuildState.ContentSplit> split =
                 state.targetsByContent(Intents.GUILD_MESSAGES, author12);
         assertThat(split).containsOnlyKeys(nodeA, nodeB);
         assertThat(split.get(nodeA).full()).containsExactlyInAnyOrder(1L, 3L);
@@ -289,7 +290,7 @@ class GuildStateTest {
         subscribe(nodeB, 8, 10, Intents.ALL, ONLINE);
         subscribe(nodeA, 3, 10, Intents.GUILDS, INVISIBLE);
         subscribe(nodeA, 4, 11, Intents.ALL, ONLINE);
-        Map<ActorRef<Relay.Command>, long[]> sessions = state.sessionsOf(10);
+        Map<ActorRef<RelayProtocol.Command>, long[]> sessions = state.sessionsOf(10);
         assertThat(sessions).containsOnlyKeys(nodeA, nodeB);
         assertThat(sessions.get(nodeA)).containsExactly(7L, 3L);
         assertThat(sessions.get(nodeB)).containsExactly(8L);
@@ -303,7 +304,7 @@ class GuildStateTest {
         subscribe(nodeA, 3, 11, Intents.ALL, ONLINE);
         subscribe(nodeA, 4, 10, Intents.ALL, ONLINE);
 
-        Map<ActorRef<Relay.Command>, long[]> removed = state.removeUser(10);
+        Map<ActorRef<RelayProtocol.Command>, long[]> removed = state.removeUser(10);
         assertThat(sorted(removed)).containsOnly(Map.entry(nodeA, List.of(1L, 4L)), Map.entry(nodeB, List.of(2L)));
         assertThat(state.onlineCount()).isEqualTo(1);
         assertThat(state.subscriberCount()).isEqualTo(1);
@@ -394,7 +395,7 @@ class GuildStateTest {
         }
         assertThat(state.onlineCount()).isEqualTo(n);
         assertThat(state.subscriberCount()).isEqualTo(n);
-        Map<ActorRef<Relay.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
+        Map<ActorRef<RelayProtocol.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
         assertThat(targets.get(nodeA).length + targets.get(nodeB).length).isEqualTo(n - n / 3);
         for (int i = 1; i <= n; i += 2) {
             assertThat(state.unsubscribe(nodeB, i, 1_000_000L + i)).isTrue();
@@ -423,7 +424,7 @@ class GuildStateTest {
 
     // ---- The compact state against the first, HashMap-based one, under random operations ----
 
-    private static final List<ActorRef<Relay.Command>> RELAYS = List.of(new FakeRelay("a"), new FakeRelay("b"),
+    private static final List<ActorRef<RelayProtocol.Command>> RELAYS = List.of(new FakeRelay("a"), new FakeRelay("b"),
             new FakeRelay("c"), new FakeRelay("a")); // the last is node a again, as another instance
 
     sealed interface Op permits Subscribe, Unsubscribe, UpdatePresence, RemoveUser, UpdateMember {}
@@ -517,9 +518,9 @@ class GuildStateTest {
             assertThat(compact.isVisiblyOnline(userId)).isEqualTo(model.isVisiblyOnline(userId));
             assertThat(new String(compact.presenceUpdate(userId))).isEqualTo(new String(model.presenceUpdate(userId)));
             assertThat(new String(compact.presenceAsSelf(userId))).isEqualTo(new String(model.presenceAsSelf(userId)));
-            Map<ActorRef<Relay.Command>, List<Long>> sessions = new HashMap<>();
+            Map<ActorRef<RelayProtocol.Command>, List<Long>> sessions = new HashMap<>();
             compact.sessionsOf(userId).forEach((r, s) -> sessions.put(r, Arrays.stream(s).boxed().toList()));
-            Map<ActorRef<Relay.Command>, List<Long>> expected = new HashMap<>();
+            Map<ActorRef<RelayProtocol.Command>, List<Long>> expected = new HashMap<>();
             model.sessionsOf(userId).forEach((r, s) -> expected.put(r, Arrays.stream(s).boxed().toList()));
             assertThat(sessions).isEqualTo(expected);
         }
@@ -554,15 +555,15 @@ class GuildStateTest {
         return fields;
     }
 
-    private static Map<ActorRef<Relay.Command>, List<List<Long>>> splits(
-            Map<ActorRef<Relay.Command>, GuildState.ContentSplit> splits) {
+    private static Map<ActorRef<RelayProtocol.Command>, List<List<Long>>> splits(
+            Map<ActorRef<RelayProtocol.Command>, GuildState.ContentSplit> splits) {
         return splits.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(
                 Arrays.stream(e.getValue().full()).sorted().boxed().toList(),
                 Arrays.stream(e.getValue().stripped()).sorted().boxed().toList())));
     }
 
-    private static Map<ActorRef<Relay.Command>, List<List<Long>>> referenceSplits(
-            Map<ActorRef<Relay.Command>, ReferenceGuildState.ContentSplit> splits) {
+    private static Map<ActorRef<RelayProtocol.Command>, List<List<Long>>> referenceSplits(
+            Map<ActorRef<RelayProtocol.Command>, ReferenceGuildState.ContentSplit> splits) {
         return splits.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(
                 Arrays.stream(e.getValue().full()).sorted().boxed().toList(),
                 Arrays.stream(e.getValue().stripped()).sorted().boxed().toList())));

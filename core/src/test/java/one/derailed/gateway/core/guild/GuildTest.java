@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.protocol.Json;
 import one.derailed.gateway.store.Database;
@@ -28,18 +30,31 @@ class GuildTest {
     /** What the guild sent to users' entities, with the user it was for. */
     private static final TestProbe<Addressed> USERS = KIT.createTestProbe();
 
-    record Addressed(long userId, one.derailed.gateway.core.user.User.Command command)
+    record Addressed(long userId, one.derailed.gateway.core.user.UserProtocol.Command command)
             implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+    /** What a guild sent its next incarnation (a handover, or what it passed on). */
+    private static final TestProbe<GuildProtocol.Command> SUCCESSOR = KIT.createTestProbe();
+    private static final GatewaySettings SETTINGS = GatewaySettings.from(ActorTests.config());
     private static TestData data;
-    private static Guild.Services services;
+    private static GuildServices services;
 
     @BeforeAll
     static void open() {
         database = TestDatabases.h2();
         data = TestData.of(database);
-        services = new Guild.Services(database.store(), Executors.newFixedThreadPool(2),
-                (userId, command) -> USERS.getRef().tell(new Addressed(userId, command)), Duration.ofMinutes(1), 100,
-                75_000, new one.derailed.gateway.core.metrics.GatewayMetrics());
+        services = services(SETTINGS.guilds().fullGuildCreateMaxMembers());
+    }
+
+    private static GuildServices services(int fullGuildCreateMaxMembers) {
+        GatewaySettings.Guilds g = SETTINGS.guilds();
+        return new GuildServices(database.store(), Executors.newFixedThreadPool(2),
+                (userId, command) -> USERS.getRef().tell(new Addressed(userId, command)),
+                (guildId, command) -> SUCCESSOR.getRef().tell(command),
+                new GatewaySettings.Guilds(Duration.ofMinutes(1), 100, fullGuildCreateMaxMembers, g.loadRetry(),
+                        g.renewalWindow(), g.renewalLogMaxEvents(), g.renewalLogMaxBytes(), g.handoverWait(),
+                        g.removalMemory(), g.removalMemoryMaxUsers(), g.idempotencyWindow(),
+                        g.idempotencyMaxKeys()),
+                SETTINGS.limits(), new one.derailed.gateway.core.metrics.GatewayMetrics());
     }
 
     @AfterAll
@@ -49,17 +64,17 @@ class GuildTest {
     }
 
     private static final Presence ONLINE = new Presence("online", "[]", Presence.Platform.desktop);
-    private final TestProbe<Relay.Command> relay = KIT.createTestProbe();
+    private final TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
     private final TestProbe<ClusterSharding.ShardCommand> shard = KIT.createTestProbe();
 
-    private ActorRef<Guild.Command> guild(long guildId) {
+    private ActorRef<GuildProtocol.Command> guild(long guildId) {
         return KIT.spawn(Guild.create(guildId, shard.getRef(), services));
     }
 
-    private Guild.Subscribe subscribe(long session, long userId, int intents, Presence presence) {
+    private GuildProtocol.Subscribe subscribe(long session, long userId, int intents, Presence presence) {
         byte[] member = ("{\"user\":{\"id\":\"" + userId + "\"}}").getBytes();
-        return new Guild.Subscribe(relay.getRef(), session, userId, intents, member, "2026-01-01T00:00:00Z",
-                presence, 50);
+        return new GuildProtocol.Subscribe(relay.getRef(), session, userId, intents, member, "2026-01-01T00:00:00Z",
+                presence, 50, 0);
     }
 
     private JsonNode json(byte[] bytes) throws Exception {
@@ -71,21 +86,21 @@ class GuildTest {
         long ada = data.createUser("ada");
         long id = data.createGuild("HQ", ada);
         data.addMember(id, ada);
-        ActorRef<Guild.Command> guild = guild(id);
-        TestProbe<Guild.PublishAck> acks = KIT.createTestProbe();
+        ActorRef<GuildProtocol.Command> guild = guild(id);
+        TestProbe<GuildProtocol.PublishAck> acks = KIT.createTestProbe();
 
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        guild.tell(new Guild.Publish("MESSAGE_CREATE", "{\"n\":1}".getBytes(), acks.getRef()));
+        guild.tell(new GuildProtocol.Publish("MESSAGE_CREATE", "{\"n\":1}".getBytes(), null, acks.getRef()));
 
-        Relay.Subscribed subscribed = relay.expectMessageClass(Relay.Subscribed.class);
+        RelayProtocol.Subscribed subscribed = relay.expectMessageClass(RelayProtocol.Subscribed.class);
         JsonNode guildCreate = json(subscribed.guildCreate());
         assertThat(guildCreate.get("name").asText()).isEqualTo("HQ");
         assertThat(guildCreate.get("members").size()).isEqualTo(1);
         assertThat(guildCreate.get("presences").get(0).get("status").asText()).isEqualTo("online");
-        Relay.Deliver deliver = relay.expectMessageClass(Relay.Deliver.class);
+        RelayProtocol.Deliver deliver = relay.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(deliver.sessions()).containsExactly(1L);
         assertThat(new String(deliver.data())).isEqualTo("{\"n\":1}");
-        acks.expectMessage(Guild.PublishAck.ACCEPTED);
+        acks.expectMessage(GuildProtocol.PublishAck.ACCEPTED);
     }
 
     @Test
@@ -93,24 +108,24 @@ class GuildTest {
         long ada = data.createUser("ada");
         long bob = data.createUser("bob");
         long id = data.createGuild("HQ", ada);
-        ActorRef<Guild.Command> guild = guild(id);
-        TestProbe<Relay.Command> otherNode = KIT.createTestProbe();
-        TestProbe<Guild.PublishAck> acks = KIT.createTestProbe();
+        ActorRef<GuildProtocol.Command> guild = guild(id);
+        TestProbe<RelayProtocol.Command> otherNode = KIT.createTestProbe();
+        TestProbe<GuildProtocol.PublishAck> acks = KIT.createTestProbe();
 
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
         guild.tell(subscribe(2, ada, Intents.GUILDS, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
-        relay.expectMessageClass(Relay.Subscribed.class);
-        guild.tell(new Guild.Subscribe(otherNode.getRef(), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50));
-        otherNode.expectMessageClass(Relay.Subscribed.class);
-        relay.expectMessageClass(Relay.Deliver.class); // bob's PRESENCE_UPDATE reaches ada's session 1 only
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
+        guild.tell(new GuildProtocol.Subscribe(otherNode.getRef(), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50, 0));
+        otherNode.expectMessageClass(RelayProtocol.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Deliver.class); // bob's PRESENCE_UPDATE reaches ada's session 1 only
 
-        guild.tell(new Guild.Publish("MESSAGE_CREATE", "{}".getBytes(), acks.getRef()));
-        assertThat(relay.expectMessageClass(Relay.Deliver.class).sessions()).containsExactly(1L);
-        assertThat(otherNode.expectMessageClass(Relay.Deliver.class).sessions()).containsExactly(7L);
-        guild.tell(new Guild.Publish("CHANNEL_CREATE", "{}".getBytes(), acks.getRef()));
-        assertThat(relay.expectMessageClass(Relay.Deliver.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
-        otherNode.expectMessageClass(Relay.Deliver.class);
+        guild.tell(new GuildProtocol.Publish("MESSAGE_CREATE", "{}".getBytes(), null, acks.getRef()));
+        assertThat(relay.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(1L);
+        assertThat(otherNode.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(7L);
+        guild.tell(new GuildProtocol.Publish("CHANNEL_CREATE", "{}".getBytes(), null, acks.getRef()));
+        assertThat(relay.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
+        otherNode.expectMessageClass(RelayProtocol.Deliver.class);
     }
 
     @Test
@@ -118,25 +133,25 @@ class GuildTest {
         long ada = data.createUser("ada");
         long bob = data.createUser("bob");
         long id = data.createGuild("HQ", ada);
-        ActorRef<Guild.Command> guild = guild(id);
-        TestProbe<Guild.Info> info = KIT.createTestProbe();
+        ActorRef<GuildProtocol.Command> guild = guild(id);
+        TestProbe<GuildProtocol.Info> info = KIT.createTestProbe();
 
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
         guild.tell(subscribe(2, bob, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
-        Relay.Deliver online = relay.expectMessageClass(Relay.Deliver.class);
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
+        RelayProtocol.Deliver online = relay.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(online.event()).isEqualTo("PRESENCE_UPDATE");
         assertThat(json(online.data()).get("status").asText()).isEqualTo("online");
-        guild.tell(new Guild.GetInfo(info.getRef()));
-        info.expectMessage(new Guild.Info(2, true));
+        guild.tell(new GuildProtocol.GetInfo(info.getRef()));
+        info.expectMessage(new GuildProtocol.Info(2, true));
 
-        guild.tell(new Guild.Unsubscribe(relay.getRef(), 2, bob));
-        Relay.Deliver offline = relay.expectMessageClass(Relay.Deliver.class);
+        guild.tell(new GuildProtocol.Unsubscribe(relay.getRef(), 2, bob));
+        RelayProtocol.Deliver offline = relay.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(offline.sessions()).containsExactly(1L);
         assertThat(json(offline.data()).get("status").asText()).isEqualTo("offline");
-        guild.tell(new Guild.GetInfo(info.getRef()));
-        info.expectMessage(new Guild.Info(1, true));
+        guild.tell(new GuildProtocol.GetInfo(info.getRef()));
+        info.expectMessage(new GuildProtocol.Info(1, true));
     }
 
     @Test
@@ -144,24 +159,24 @@ class GuildTest {
         long ada = data.createUser("ada");
         long bob = data.createUser("bob");
         long id = data.createGuild("HQ", ada);
-        ActorRef<Guild.Command> guild = guild(id);
+        ActorRef<GuildProtocol.Command> guild = guild(id);
 
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
         guild.tell(subscribe(2, bob, Intents.ALL, new Presence("invisible", "[]", Presence.Platform.web)));
-        JsonNode bobsView = json(relay.expectMessageClass(Relay.Subscribed.class).guildCreate());
+        JsonNode bobsView = json(relay.expectMessageClass(RelayProtocol.Subscribed.class).guildCreate());
         assertThat(bobsView.get("presences").findValuesAsText("status")).contains("invisible");
         relay.expectNoMessage(Duration.ofMillis(200));
         guild.tell(subscribe(3, ada, Intents.ALL, ONLINE));
-        JsonNode adasView = json(relay.expectMessageClass(Relay.Subscribed.class).guildCreate());
+        JsonNode adasView = json(relay.expectMessageClass(RelayProtocol.Subscribed.class).guildCreate());
         assertThat(adasView.get("presences").findValuesAsText("status")).containsExactly("online");
     }
 
     @Test
     void aGuildMissingFromTheStoreTellsTheSessionItIsGone() {
-        ActorRef<Guild.Command> guild = guild(987654321L);
+        ActorRef<GuildProtocol.Command> guild = guild(987654321L);
         guild.tell(subscribe(1, 5, Intents.ALL, ONLINE));
-        Relay.Unsubscribed gone = relay.expectMessageClass(Relay.Unsubscribed.class);
+        RelayProtocol.Unsubscribed gone = relay.expectMessageClass(RelayProtocol.Unsubscribed.class);
         assertThat(gone.sessions()).containsExactly(1L);
         assertThat(gone.unavailable()).isFalse();
     }
@@ -171,30 +186,30 @@ class GuildTest {
         long ada = data.createUser("ada");
         long bob = data.createUser("bob");
         long id = data.createGuild("HQ", ada);
-        ActorRef<Guild.Command> guild = guild(id);
-        TestProbe<Relay.Command> newNode = KIT.createTestProbe();
-        TestProbe<Guild.PublishAck> acks = KIT.createTestProbe();
-        TestProbe<Guild.Info> info = KIT.createTestProbe();
+        ActorRef<GuildProtocol.Command> guild = guild(id);
+        TestProbe<RelayProtocol.Command> newNode = KIT.createTestProbe();
+        TestProbe<GuildProtocol.PublishAck> acks = KIT.createTestProbe();
+        TestProbe<GuildProtocol.Info> info = KIT.createTestProbe();
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
+        long incarnation = relay.expectMessageClass(RelayProtocol.Subscribed.class).incarnation();
         guild.tell(subscribe(2, bob, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
-        relay.expectMessageClass(Relay.Deliver.class); // bob's PRESENCE_UPDATE to ada
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Deliver.class); // bob's PRESENCE_UPDATE to ada
 
-        guild.tell(new Guild.Publish("MESSAGE_CREATE", "{\"n\":1}".getBytes(), acks.getRef()));
-        guild.tell(new Guild.Move(relay.getRef(), 1, newNode.getRef(), 9, ada, Intents.ALL));
-        guild.tell(new Guild.Publish("MESSAGE_CREATE", "{\"n\":2}".getBytes(), acks.getRef()));
+        guild.tell(new GuildProtocol.Publish("MESSAGE_CREATE", "{\"n\":1}".getBytes(), null, acks.getRef()));
+        guild.tell(new GuildProtocol.Move(relay.getRef(), 1, newNode.getRef(), 9, ada, Intents.ALL, incarnation));
+        guild.tell(new GuildProtocol.Publish("MESSAGE_CREATE", "{\"n\":2}".getBytes(), null, acks.getRef()));
 
-        assertThat(relay.expectMessageClass(Relay.Deliver.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
-        assertThat(relay.expectMessageClass(Relay.Drained.class)).isEqualTo(new Relay.Drained(1, id));
-        assertThat(relay.expectMessageClass(Relay.Deliver.class).sessions()).containsExactly(2L);
-        Relay.Subscribed renewed = newNode.expectMessageClass(Relay.Subscribed.class);
+        assertThat(relay.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(relay.expectMessageClass(RelayProtocol.Drained.class)).isEqualTo(new RelayProtocol.Drained(1, id));
+        assertThat(relay.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(2L);
+        RelayProtocol.Subscribed renewed = newNode.expectMessageClass(RelayProtocol.Subscribed.class);
         assertThat(renewed.session()).isEqualTo(9);
         assertThat(renewed.guildCreate()).as("the client has the guild already").isNull();
-        Relay.Deliver moved = newNode.expectMessageClass(Relay.Deliver.class);
+        RelayProtocol.Deliver moved = newNode.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(moved.sessions()).containsExactly(9L);
         assertThat(new String(moved.data())).isEqualTo("{\"n\":2}");
-        guild.tell(new Guild.GetInfo(info.getRef()));
+        guild.tell(new GuildProtocol.GetInfo(info.getRef()));
         assertThat(info.receiveMessage().presences()).isEqualTo(2);
         relay.expectNoMessage(Duration.ofMillis(100)); // nobody saw ada go offline or come back
     }
@@ -203,14 +218,14 @@ class GuildTest {
     void aMoveTheGuildCannotPlaceTellsTheNewSessionToSubscribeAndStillDrainsTheOldNode() {
         long ada = data.createUser("ada");
         long id = data.createGuild("HQ", ada);
-        ActorRef<Guild.Command> guild = guild(id);
-        TestProbe<Relay.Command> newNode = KIT.createTestProbe();
+        ActorRef<GuildProtocol.Command> guild = guild(id);
+        TestProbe<RelayProtocol.Command> newNode = KIT.createTestProbe();
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
 
-        guild.tell(new Guild.Move(relay.getRef(), 5, newNode.getRef(), 9, ada, Intents.ALL));
-        assertThat(relay.expectMessageClass(Relay.Drained.class)).isEqualTo(new Relay.Drained(5, id));
-        Relay.Resubscribe renew = newNode.expectMessageClass(Relay.Resubscribe.class);
+        guild.tell(new GuildProtocol.Move(relay.getRef(), 5, newNode.getRef(), 9, ada, Intents.ALL, 77));
+        assertThat(relay.expectMessageClass(RelayProtocol.Drained.class)).isEqualTo(new RelayProtocol.Drained(5, id));
+        RelayProtocol.Resubscribe renew = newNode.expectMessageClass(RelayProtocol.Resubscribe.class);
         assertThat(renew.sessions()).containsExactly(9L);
         assertThat(renew.guildId()).isEqualTo(id);
     }
@@ -220,38 +235,46 @@ class GuildTest {
         long ada = data.createUser("ada");
         long bob = data.createUser("bob");
         long id = data.createGuild("HQ", ada);
-        ActorRef<Guild.Command> guild = guild(id);
-        TestProbe<Relay.Command> doomed = KIT.createTestProbe();
-        TestProbe<Guild.Info> info = KIT.createTestProbe();
+        ActorRef<GuildProtocol.Command> guild = guild(id);
+        TestProbe<RelayProtocol.Command> doomed = KIT.createTestProbe();
+        TestProbe<GuildProtocol.Info> info = KIT.createTestProbe();
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
-        guild.tell(new Guild.Subscribe(doomed.getRef(), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50));
-        doomed.expectMessageClass(Relay.Subscribed.class);
-        relay.expectMessageClass(Relay.Deliver.class); // bob online
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
+        guild.tell(new GuildProtocol.Subscribe(doomed.getRef(), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50, 0));
+        doomed.expectMessageClass(RelayProtocol.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Deliver.class); // bob online
 
         doomed.stop();
-        Relay.Deliver offline = relay.expectMessageClass(Relay.Deliver.class);
+        RelayProtocol.Deliver offline = relay.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(offline.event()).isEqualTo("PRESENCE_UPDATE");
         assertThat(json(offline.data()).get("user").get("id").asText()).isEqualTo(Long.toString(bob));
         assertThat(json(offline.data()).get("status").asText()).isEqualTo("offline");
-        guild.tell(new Guild.GetInfo(info.getRef()));
+        guild.tell(new GuildProtocol.GetInfo(info.getRef()));
         assertThat(info.receiveMessage().presences()).isEqualTo(1);
     }
 
     @Test
-    void aQuietSubscriptionSendsNoGuildCreateAndNoPresence() {
+    void aRenewalSendsNoGuildCreateAndOthersHearTheUserOnline() throws Exception {
         long ada = data.createUser("ada");
         long bob = data.createUser("bob");
         long id = data.createGuild("HQ", ada);
-        ActorRef<Guild.Command> guild = guild(id);
+        ActorRef<GuildProtocol.Command> guild = guild(id);
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
 
         byte[] member = ("{\"user\":{\"id\":\"" + bob + "\"}}").getBytes();
-        guild.tell(new Guild.Subscribe(relay.getRef(), 2, bob, Intents.ALL, member, null, ONLINE, 50, true));
-        Relay.Subscribed quiet = relay.expectMessageClass(Relay.Subscribed.class);
+        guild.tell(new GuildProtocol.Subscribe(relay.getRef(), 2, bob, Intents.ALL, member, null, ONLINE, 50, 12345));
+        RelayProtocol.Subscribed quiet = relay.expectMessageClass(RelayProtocol.Subscribed.class);
         assertThat(quiet.guildCreate()).isNull();
-        relay.expectNoMessage(Duration.ofMillis(100));
+        assertThat(quiet.resync()).isFalse();
+        // bob gets what this incarnation sent since it started: ada coming online
+        RelayProtocol.Deliver missed = relay.expectMessageClass(RelayProtocol.Deliver.class);
+        assertThat(missed.sessions()).containsExactly(2L);
+        assertThat(json(missed.data()).at("/user/id").asText()).isEqualTo(Long.toString(ada));
+        // ada subscribed to this incarnation afresh, so her GUILD_CREATE did not list bob: she hears him now
+        RelayProtocol.Deliver presence = relay.expectMessageClass(RelayProtocol.Deliver.class);
+        assertThat(presence.sessions()).containsExactly(1L);
+        assertThat(json(presence.data()).get("status").asText()).isEqualTo("online");
     }
 
     @Test
@@ -261,14 +284,12 @@ class GuildTest {
         long id = data.createGuild("Huge", ada);
         data.addMember(id, ada);
         data.addMember(id, bob);
-        Guild.Services smallLimit = new Guild.Services(services.store(), services.storeExecutor(), services.users(),
-                services.idleTimeout(), services.stashCapacity(), 1, services.metrics());
-        ActorRef<Guild.Command> guild = KIT.spawn(Guild.create(id, shard.getRef(), smallLimit));
+        ActorRef<GuildProtocol.Command> guild = KIT.spawn(Guild.create(id, shard.getRef(), services(1)));
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
-        relay.expectMessageClass(Relay.Subscribed.class);
+        relay.expectMessageClass(RelayProtocol.Subscribed.class);
         guild.tell(subscribe(2, bob, Intents.ALL, ONLINE));
 
-        JsonNode forBob = json(relay.expectMessageClass(Relay.Subscribed.class).guildCreate());
+        JsonNode forBob = json(relay.expectMessageClass(RelayProtocol.Subscribed.class).guildCreate());
         assertThat(forBob.get("member_count").asLong()).isEqualTo(2);
         assertThat(forBob.get("members")).hasSize(1);
         assertThat(forBob.at("/members/0/user/id").asText()).isEqualTo(Long.toString(bob));

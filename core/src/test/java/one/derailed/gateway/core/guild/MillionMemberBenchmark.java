@@ -17,7 +17,9 @@ import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.node.GatewayNode;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.relay.RelayProtocol;
+import one.derailed.gateway.core.session.Delivery;
+import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.core.session.SessionDirectory;
 import one.derailed.gateway.core.session.SessionDirectoryAccess;
 import one.derailed.gateway.protocol.Intents;
@@ -76,10 +78,10 @@ public final class MillionMemberBenchmark {
             // One relay and directory per simulated node; session number n lives on node (n - 1) % nodes.
             SessionDirectory[] directories = new SessionDirectory[nodes];
             @SuppressWarnings({"unchecked", "rawtypes"})
-            ActorRef<Relay.Command>[] relays = new ActorRef[nodes];
+            ActorRef<RelayProtocol.Command>[] relays = new ActorRef[nodes];
             for (int k = 0; k < nodes; k++) {
                 directories[k] = new SessionDirectory();
-                CompletableFuture<ActorRef<Relay.Command>> relayStarted = new CompletableFuture<>();
+                CompletableFuture<ActorRef<RelayProtocol.Command>> relayStarted = new CompletableFuture<>();
                 system.tell(new SpawnRelay(directories[k], "relay-" + k, relayStarted));
                 relays[k] = relayStarted.get(10, TimeUnit.SECONDS);
             }
@@ -138,7 +140,7 @@ public final class MillionMemberBenchmark {
     }
 
     /** The same fill into the first, HashMap-based implementation (ReferenceGuildState), for comparison. */
-    private static void referenceFootprint(ActorRef<Relay.Command>[] relays, long[] userIds) throws Exception {
+    private static void referenceFootprint(ActorRef<RelayProtocol.Command>[] relays, long[] userIds) throws Exception {
         ReferenceGuildState state = new ReferenceGuildState(GUILD);
         long before = usedHeapAfterGc();
         for (int i = 0; i < userIds.length; i++) {
@@ -161,7 +163,7 @@ public final class MillionMemberBenchmark {
      * Unsubscribes a batch of random sessions, timing each, then subscribes them again in another random order, so
      * a subscribe does not find the cache lines its own unsubscribe just touched.
      */
-    private static void latencies(GuildState state, ActorRef<Relay.Command>[] relays, long[] userIds, int warmup,
+    private static void latencies(GuildState state, ActorRef<RelayProtocol.Command>[] relays, long[] userIds, int warmup,
                                   int samples) {
         SplittableRandom random = new SplittableRandom(42);
         int members = userIds.length;
@@ -250,7 +252,7 @@ public final class MillionMemberBenchmark {
         long delivered = 0;
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
-            Map<ActorRef<Relay.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
+            Map<ActorRef<RelayProtocol.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
             nanos[r] = System.nanoTime() - t0;
             for (long[] sessions : targets.values()) {
                 delivered += sessions.length;
@@ -311,7 +313,7 @@ public final class MillionMemberBenchmark {
         }
         long spawnNanos = System.nanoTime() - spawnStart;
         int registered = Arrays.stream(directories).mapToInt(SessionDirectory::size).sum();
-        System.out.printf("%n== Fan-out (b): end to end, GuildState.targets -> Relay.Deliver (one per node, %d node(s) "
+        System.out.printf("%n== Fan-out (b): end to end, GuildState.targets -> RelayProtocol.Deliver (one per node, %d node(s) "
                 + "in this JVM) -> %,d session actors (each counts the Dispatch it gets)%n", directories.length,
                 registered);
         System.out.printf("spawned and registered %,d session actors in %.1f s; heap used after GC: %,d bytes%n",
@@ -325,9 +327,9 @@ public final class MillionMemberBenchmark {
             long cpu0 = processCpuNanos();
             long gc0 = gcMillis();
             long t0 = System.nanoTime();
-            Map<ActorRef<Relay.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
+            Map<ActorRef<RelayProtocol.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
             long t1 = System.nanoTime();
-            targets.forEach((node, sessions) -> node.tell(new Relay.Deliver(sessions, "MESSAGE_CREATE", event)));
+            targets.forEach((node, sessions) -> node.tell(new RelayProtocol.Deliver(sessions, "MESSAGE_CREATE", event)));
             if (!Counter.await(members, 120)) {
                 throw new IllegalStateException("only " + Counter.counted() + " sessions counted the event");
             }
@@ -385,8 +387,8 @@ public final class MillionMemberBenchmark {
             return true;
         }
 
-        static final Behavior<Session.Command> SESSION = Behaviors.receiveMessage(message -> {
-            if (message instanceof Session.Dispatch) {
+        static final Behavior<SessionProtocol.Command> SESSION = Behaviors.receiveMessage(message -> {
+            if (message instanceof Delivery.Dispatch) {
                 COUNTED.increment();
             }
             return Behaviors.same();
@@ -395,7 +397,7 @@ public final class MillionMemberBenchmark {
 
     sealed interface Guardian {}
 
-    record SpawnRelay(SessionDirectory directory, String name, CompletableFuture<ActorRef<Relay.Command>> started)
+    record SpawnRelay(SessionDirectory directory, String name, CompletableFuture<ActorRef<RelayProtocol.Command>> started)
             implements Guardian {}
 
     record SpawnSessions(SessionDirectory[] directories, long firstNumber, int count, CompletableFuture<Void> done)

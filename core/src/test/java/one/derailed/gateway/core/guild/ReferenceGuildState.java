@@ -8,6 +8,7 @@ import java.util.Map;
 import one.derailed.gateway.core.json.DiscordObjects;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -18,7 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class ReferenceGuildState {
     private final long guildId;
     private final HashMap<Long, OnlineMember> online = new HashMap<>();
-    private final HashMap<ActorRef<Relay.Command>, HashMap<Long, Subscriber>> nodes = new HashMap<>();
+    private final HashMap<ActorRef<RelayProtocol.Command>, HashMap<Long, Subscriber>> nodes = new HashMap<>();
     private int subscriberCount;
 
     ReferenceGuildState(long guildId) {
@@ -39,7 +40,7 @@ final class ReferenceGuildState {
         }
     }
 
-    record SessionPresence(ActorRef<Relay.Command> relay, long session, Presence presence) {}
+    record SessionPresence(ActorRef<RelayProtocol.Command> relay, long session, Presence presence) {}
 
     long guildId() {
         return guildId;
@@ -60,7 +61,7 @@ final class ReferenceGuildState {
     }
 
     /** Adds a session; true when it is the user's first here, so the user just came online. */
-    boolean subscribe(ActorRef<Relay.Command> relay, long session, long userId, int intents, byte[] member,
+    boolean subscribe(ActorRef<RelayProtocol.Command> relay, long session, long userId, int intents, byte[] member,
                       Presence presence) {
         Subscriber previous = nodes.computeIfAbsent(relay, r -> new HashMap<>())
                 .put(session, new Subscriber(userId, intents));
@@ -82,7 +83,7 @@ final class ReferenceGuildState {
     }
 
     /** Removes a session; true when it was the user's last here, so the user just went offline. */
-    boolean unsubscribe(ActorRef<Relay.Command> relay, long session, long userId) {
+    boolean unsubscribe(ActorRef<RelayProtocol.Command> relay, long session, long userId) {
         HashMap<Long, Subscriber> sessions = nodes.get(relay);
         if (sessions == null || sessions.remove(session) == null) {
             return false;
@@ -105,7 +106,7 @@ final class ReferenceGuildState {
     }
 
     /** Records a session's new presence; true when the user's aggregated presence changed. */
-    boolean updatePresence(ActorRef<Relay.Command> relay, long session, long userId, Presence presence) {
+    boolean updatePresence(ActorRef<RelayProtocol.Command> relay, long session, long userId, Presence presence) {
         OnlineMember entry = online.get(userId);
         if (entry == null) {
             return false;
@@ -207,8 +208,8 @@ final class ReferenceGuildState {
      * The recipients of an event that needs {@code requiredIntent}, per node; {@code excludedUser} (or 0) does not
      * receive it (a user's own presence change goes to others).
      */
-    Map<ActorRef<Relay.Command>, long[]> targets(int requiredIntent, long excludedUser) {
-        Map<ActorRef<Relay.Command>, long[]> targets = new HashMap<>(nodes.size() * 2);
+    Map<ActorRef<RelayProtocol.Command>, long[]> targets(int requiredIntent, long excludedUser) {
+        Map<ActorRef<RelayProtocol.Command>, long[]> targets = new HashMap<>(nodes.size() * 2);
         nodes.forEach((relay, sessions) -> {
             long[] numbers = new long[sessions.size()];
             int count = 0;
@@ -226,8 +227,8 @@ final class ReferenceGuildState {
     }
 
     /** Every subscribed session of {@code userId}, per node. */
-    Map<ActorRef<Relay.Command>, long[]> sessionsOf(long userId) {
-        Map<ActorRef<Relay.Command>, long[]> result = new HashMap<>();
+    Map<ActorRef<RelayProtocol.Command>, long[]> sessionsOf(long userId) {
+        Map<ActorRef<RelayProtocol.Command>, long[]> result = new HashMap<>();
         OnlineMember entry = online.get(userId);
         if (entry != null) {
             for (SessionPresence p : entry.sessions) {
@@ -247,9 +248,9 @@ final class ReferenceGuildState {
      * The recipients of a message event that needs {@code requiredIntent}, per node, split into those who see its
      * content (MESSAGE_CONTENT, or {@code seesContentAnyway} for their user: the author, the mentioned) and the rest.
      */
-    Map<ActorRef<Relay.Command>, ContentSplit> targetsByContent(int requiredIntent,
+    Map<ActorRef<RelayProtocol.Command>, ContentSplit> targetsByContent(int requiredIntent,
                                                                  java.util.function.LongPredicate seesContentAnyway) {
-        Map<ActorRef<Relay.Command>, ContentSplit> targets = new HashMap<>(nodes.size() * 2);
+        Map<ActorRef<RelayProtocol.Command>, ContentSplit> targets = new HashMap<>(nodes.size() * 2);
         nodes.forEach((relay, sessions) -> {
             long[] full = new long[sessions.size()];
             long[] stripped = new long[sessions.size()];
@@ -275,13 +276,13 @@ final class ReferenceGuildState {
     }
 
     /** Every subscribed session, per node. */
-    Map<ActorRef<Relay.Command>, long[]> allSessions() {
+    Map<ActorRef<RelayProtocol.Command>, long[]> allSessions() {
         return targets(Intents.NONE, 0);
     }
 
     /** Drops every session of {@code userId} (the user left or was banned); returns them per node. */
-    Map<ActorRef<Relay.Command>, long[]> removeUser(long userId) {
-        Map<ActorRef<Relay.Command>, long[]> removed = sessionsOf(userId);
+    Map<ActorRef<RelayProtocol.Command>, long[]> removeUser(long userId) {
+        Map<ActorRef<RelayProtocol.Command>, long[]> removed = sessionsOf(userId);
         removed.forEach((relay, sessions) -> {
             HashMap<Long, Subscriber> onNode = nodes.get(relay);
             for (long session : sessions) {

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.stream.LongStream;
 import one.derailed.gateway.core.ActorTests;
 import one.derailed.gateway.core.config.GatewaySettings;
-import one.derailed.gateway.core.guild.Guild;
-import one.derailed.gateway.core.user.User;
+import one.derailed.gateway.core.guild.GuildProtocol;
+import one.derailed.gateway.core.user.UserProtocol;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
-import one.derailed.gateway.core.session.Session;
+import one.derailed.gateway.core.session.Delivery;
+import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.core.session.SessionDirectory;
 import one.derailed.gateway.core.session.SessionDirectoryAccess;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -42,50 +43,50 @@ class RelayTest {
         SessionDirectory directory = new SessionDirectory();
         int watched = 8;
         int others = 1000;
-        List<TestProbe<Session.Command>> probes = new ArrayList<>();
+        List<TestProbe<SessionProtocol.Command>> probes = new ArrayList<>();
         for (int n = 1; n <= watched; n++) {
-            TestProbe<Session.Command> probe = KIT.createTestProbe();
+            TestProbe<SessionProtocol.Command> probe = KIT.createTestProbe();
             probes.add(probe);
             SessionDirectoryAccess.register(directory, n, probe.ref());
         }
-        ActorRef<Session.Command> sink = KIT.spawn(Behaviors.ignore());
+        ActorRef<SessionProtocol.Command> sink = KIT.spawn(Behaviors.ignore());
         for (long n = watched + 1; n <= watched + others; n++) {
             SessionDirectoryAccess.register(directory, n, sink);
         }
-        ActorRef<Relay.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+        ActorRef<RelayProtocol.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
                 new GatewaySettings.RelayLanes(LANES, 2)));
         long[] everyone = LongStream.rangeClosed(1, watched + others).toArray();
         long[] watchedOnly = LongStream.rangeClosed(1, watched).toArray();
-        ActorRef<Guild.Command> guild = KIT.<Guild.Command>createTestProbe().ref();
+        ActorRef<GuildProtocol.Command> guild = KIT.<GuildProtocol.Command>createTestProbe().ref();
 
         int rounds = 50;
         for (int round = 0; round < rounds; round++) {
-            relay.tell(new Relay.Deliver(everyone, "BIG", bytes(round)));
+            relay.tell(new RelayProtocol.Deliver(everyone, "BIG", bytes(round)));
             for (int n = 1; n <= watched; n++) {
-                relay.tell(new Relay.Unsubscribed(new long[] {n}, GUILD, true));
-                relay.tell(new Relay.Deliver(new long[] {n}, "SMALL", bytes(round)));
-                relay.tell(new Relay.Subscribed(n, GUILD, bytes(round), guild));
-                relay.tell(new Relay.Drained(n, round));
+                relay.tell(new RelayProtocol.Unsubscribed(new long[] {n}, GUILD, true));
+                relay.tell(new RelayProtocol.Deliver(new long[] {n}, "SMALL", bytes(round)));
+                relay.tell(new RelayProtocol.Subscribed(n, GUILD, 1, bytes(round), false, guild));
+                relay.tell(new RelayProtocol.Drained(n, round));
             }
-            relay.tell(new Relay.Join(watchedOnly, GUILD, bytes(round)));
+            relay.tell(new RelayProtocol.Join(watchedOnly, GUILD, bytes(round)));
         }
 
-        for (TestProbe<Session.Command> probe : probes) {
+        for (TestProbe<SessionProtocol.Command> probe : probes) {
             for (int round = 0; round < rounds; round++) {
                 String expected = Integer.toString(round);
-                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class, d -> {
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class, d -> {
                     assertThat(d.event()).isEqualTo("BIG");
                     assertThat(text(d.data())).isEqualTo(expected);
                 });
-                assertThat(probe.receiveMessage()).isInstanceOf(Session.GuildGone.class);
-                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class, d -> {
+                assertThat(probe.receiveMessage()).isInstanceOf(Delivery.GuildGone.class);
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class, d -> {
                     assertThat(d.event()).isEqualTo("SMALL");
                     assertThat(text(d.data())).isEqualTo(expected);
                 });
-                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.GuildAvailable.class,
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Delivery.GuildAvailable.class,
                         a -> assertThat(text(a.guildCreate())).isEqualTo(expected));
-                assertThat(probe.receiveMessage()).isEqualTo(new Session.Drained(round));
-                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.JoinGuild.class,
+                assertThat(probe.receiveMessage()).isEqualTo(new Delivery.Drained(round));
+                assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Delivery.JoinGuild.class,
                         j -> assertThat(text(j.member())).isEqualTo(expected));
             }
         }
@@ -99,29 +100,33 @@ class RelayTest {
     @Test
     void sessionsOfAStoppedGuildOrUserRenewTheirSubscription() {
         SessionDirectory directory = new SessionDirectory();
-        List<TestProbe<Session.Command>> sessions = new ArrayList<>();
+        List<TestProbe<SessionProtocol.Command>> sessions = new ArrayList<>();
         for (int n = 1; n <= 4; n++) {
-            TestProbe<Session.Command> probe = KIT.createTestProbe();
+            TestProbe<SessionProtocol.Command> probe = KIT.createTestProbe();
             sessions.add(probe);
             SessionDirectoryAccess.register(directory, n, probe.ref());
         }
-        ActorRef<Relay.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+        ActorRef<RelayProtocol.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
                 new GatewaySettings.RelayLanes(LANES, 64)));
-        TestProbe<Guild.Command> guild = KIT.createTestProbe();
-        TestProbe<User.Command> user = KIT.createTestProbe();
+        TestProbe<GuildProtocol.Command> guild = KIT.createTestProbe();
+        TestProbe<UserProtocol.Command> user = KIT.createTestProbe();
         for (int n = 1; n <= 4; n++) {
-            relay.tell(new Relay.Subscribed(n, GUILD, null, guild.ref()));
+            relay.tell(new RelayProtocol.Subscribed(n, GUILD, 5, null, false, guild.ref()));
         }
-        relay.tell(new Relay.Attached(1, 7, user.ref()));
-        relay.tell(new Relay.Forget(2, new long[] {GUILD}, 7));
-        relay.tell(new Relay.Unsubscribed(new long[] {3}, GUILD, false));
-        assertThat(sessions.get(2).receiveMessage()).isInstanceOf(Session.GuildGone.class);
+        for (TestProbe<SessionProtocol.Command> session : sessions) {
+            assertThat(session.receiveMessage()).isEqualTo(new Delivery.GuildAvailable(GUILD, 5, null, false));
+        }
+        relay.tell(new RelayProtocol.Attached(1, 7, 9, user.ref()));
+        assertThat(sessions.get(0).receiveMessage()).isEqualTo(new Delivery.UserAttached(9));
+        relay.tell(new RelayProtocol.Forget(2, new long[] {GUILD}, 7));
+        relay.tell(new RelayProtocol.Unsubscribed(new long[] {3}, GUILD, false));
+        assertThat(sessions.get(2).receiveMessage()).isInstanceOf(Delivery.GuildGone.class);
 
         guild.stop();
         user.stop();
         assertThat(List.of(sessions.get(0).receiveMessage(), sessions.get(0).receiveMessage())).containsExactlyInAnyOrder(
-                new Session.Resubscribe(GUILD), Session.Reattach.INSTANCE);
-        assertThat(sessions.get(3).receiveMessage()).isEqualTo(new Session.Resubscribe(GUILD));
+                new Delivery.Resubscribe(GUILD, 5), new Delivery.Reattach(9));
+        assertThat(sessions.get(3).receiveMessage()).isEqualTo(new Delivery.Resubscribe(GUILD, 5));
         sessions.get(1).expectNoMessage(Duration.ofMillis(200));
         sessions.get(2).expectNoMessage(Duration.ofMillis(10));
     }
@@ -129,22 +134,22 @@ class RelayTest {
     @Test
     void everySessionOfABigDeliveryGetsItOnce() {
         SessionDirectory directory = new SessionDirectory();
-        List<TestProbe<Session.Command>> probes = new ArrayList<>();
+        List<TestProbe<SessionProtocol.Command>> probes = new ArrayList<>();
         long[] numbers = new long[200];
         for (int i = 0; i < numbers.length; i++) {
             numbers[i] = 1_000 + 2L * i; // every other number, as one node of two has them
-            TestProbe<Session.Command> probe = KIT.createTestProbe();
+            TestProbe<SessionProtocol.Command> probe = KIT.createTestProbe();
             probes.add(probe);
             SessionDirectoryAccess.register(directory, numbers[i], probe.ref());
         }
-        ActorRef<Relay.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+        ActorRef<RelayProtocol.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
                 new GatewaySettings.RelayLanes(LANES, 64)));
-        relay.tell(new Relay.Deliver(numbers, "MESSAGE_CREATE", bytes(1)));
-        relay.tell(new Relay.Deliver(numbers, "MESSAGE_UPDATE", bytes(2)));
-        for (TestProbe<Session.Command> probe : probes) {
-            assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class,
+        relay.tell(new RelayProtocol.Deliver(numbers, "MESSAGE_CREATE", bytes(1)));
+        relay.tell(new RelayProtocol.Deliver(numbers, "MESSAGE_UPDATE", bytes(2)));
+        for (TestProbe<SessionProtocol.Command> probe : probes) {
+            assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class,
                     d -> assertThat(d.event()).isEqualTo("MESSAGE_CREATE"));
-            assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Session.Dispatch.class,
+            assertThat(probe.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class,
                     d -> assertThat(d.event()).isEqualTo("MESSAGE_UPDATE"));
         }
         probes.getLast().expectNoMessage(Duration.ofMillis(200));

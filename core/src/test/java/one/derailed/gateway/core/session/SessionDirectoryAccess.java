@@ -7,7 +7,7 @@ public final class SessionDirectoryAccess {
     private SessionDirectoryAccess() {}
 
     /** Registers {@code session} under {@code number} (and a session_id derived from it). */
-    public static void register(SessionDirectory directory, long number, ActorRef<Session.Command> session) {
+    public static void register(SessionDirectory directory, long number, ActorRef<SessionProtocol.Command> session) {
         directory.add(new SessionDirectory.SessionIdentity(number, "bench-" + number), session);
     }
 }

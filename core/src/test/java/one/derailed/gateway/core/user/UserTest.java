@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
-import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -19,38 +20,43 @@ class UserTest {
     private static final ActorTestKit KIT = ActorTestKit.create(ActorTests.config());
     private static final long USER = 77;
     private final TestProbe<ClusterSharding.ShardCommand> shard = KIT.createTestProbe();
-    private final TestProbe<User.Delivered> delivered = KIT.createTestProbe();
+    private final TestProbe<UserProtocol.Delivered> delivered = KIT.createTestProbe();
 
     @AfterAll
     static void stop() {
         KIT.shutdownTestKit();
     }
 
-    private ActorRef<User.Command> user() {
-        return KIT.spawn(User.create(USER, shard.getRef(), Duration.ofMinutes(1),
-                new User.StartLimits(1000, Duration.ofHours(24), 1, Duration.ofSeconds(5)), new GatewayMetrics()));
+    private static final GatewaySettings SETTINGS = GatewaySettings.from(ActorTests.config());
+    /** What a user sent its next incarnation. */
+    private final TestProbe<UserProtocol.Command> successor = KIT.createTestProbe();
+
+    private ActorRef<UserProtocol.Command> user() {
+        return KIT.spawn(User.create(USER, shard.getRef(), new User.Services(
+                new GatewaySettings.StartLimits(1000, Duration.ofHours(24), 1, Duration.ofSeconds(5)),
+                SETTINGS.guilds(), (userId, command) -> successor.getRef().tell(command), new GatewayMetrics())));
     }
 
-    private static User.Attach attach(TestProbe<Relay.Command> relay, long session) {
-        return new User.Attach(relay.getRef(), session, Intents.ALL, 0, 1);
+    private static UserProtocol.Attach attach(TestProbe<RelayProtocol.Command> relay, long session) {
+        return new UserProtocol.Attach(relay.getRef(), session, Intents.ALL, 0, 1, 0);
     }
 
     @Test
     void aMovedSessionGetsUserEventsOnItsNewNodeAfterTheOldNodeIsDrained() {
-        TestProbe<Relay.Command> oldNode = KIT.createTestProbe();
-        TestProbe<Relay.Command> newNode = KIT.createTestProbe();
-        ActorRef<User.Command> user = user();
+        TestProbe<RelayProtocol.Command> oldNode = KIT.createTestProbe();
+        TestProbe<RelayProtocol.Command> newNode = KIT.createTestProbe();
+        ActorRef<UserProtocol.Command> user = user();
         user.tell(attach(oldNode, 1));
-        assertThat(oldNode.expectMessageClass(Relay.Attached.class).userId()).isEqualTo(USER);
+        assertThat(oldNode.expectMessageClass(RelayProtocol.Attached.class).userId()).isEqualTo(USER);
 
-        user.tell(new User.Publish("USER_UPDATE", "{\"n\":1}".getBytes(), delivered.getRef()));
-        user.tell(new User.Move(oldNode.getRef(), 1, attach(newNode, 9)));
-        user.tell(new User.Publish("USER_UPDATE", "{\"n\":2}".getBytes(), delivered.getRef()));
+        user.tell(new UserProtocol.Publish("USER_UPDATE", "{\"n\":1}".getBytes(), null, delivered.getRef()));
+        user.tell(new UserProtocol.Move(oldNode.getRef(), 1, attach(newNode, 9)));
+        user.tell(new UserProtocol.Publish("USER_UPDATE", "{\"n\":2}".getBytes(), null, delivered.getRef()));
 
-        assertThat(oldNode.expectMessageClass(Relay.Deliver.class).sessions()).containsExactly(1L);
-        assertThat(oldNode.expectMessageClass(Relay.Drained.class)).isEqualTo(new Relay.Drained(1, USER));
-        assertThat(newNode.expectMessageClass(Relay.Attached.class).session()).isEqualTo(9);
-        Relay.Deliver after = newNode.expectMessageClass(Relay.Deliver.class);
+        assertThat(oldNode.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(1L);
+        assertThat(oldNode.expectMessageClass(RelayProtocol.Drained.class)).isEqualTo(new RelayProtocol.Drained(1, USER));
+        assertThat(newNode.expectMessageClass(RelayProtocol.Attached.class).session()).isEqualTo(9);
+        RelayProtocol.Deliver after = newNode.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(after.sessions()).containsExactly(9L);
         assertThat(new String(after.data())).isEqualTo("{\"n\":2}");
         assertThat(delivered.receiveMessage().sessions()).isEqualTo(1);
@@ -60,22 +66,22 @@ class UserTest {
 
     @Test
     void theSessionsOfANodeThatIsGoneAreForgotten() {
-        TestProbe<Relay.Command> doomed = KIT.createTestProbe();
-        TestProbe<Relay.Command> survivor = KIT.createTestProbe();
-        ActorRef<User.Command> user = user();
+        TestProbe<RelayProtocol.Command> doomed = KIT.createTestProbe();
+        TestProbe<RelayProtocol.Command> survivor = KIT.createTestProbe();
+        ActorRef<UserProtocol.Command> user = user();
         user.tell(attach(doomed, 1));
         user.tell(attach(doomed, 2));
         user.tell(attach(survivor, 3));
-        doomed.expectMessageClass(Relay.Attached.class);
-        doomed.expectMessageClass(Relay.Attached.class);
-        survivor.expectMessageClass(Relay.Attached.class);
+        doomed.expectMessageClass(RelayProtocol.Attached.class);
+        doomed.expectMessageClass(RelayProtocol.Attached.class);
+        survivor.expectMessageClass(RelayProtocol.Attached.class);
 
         doomed.stop();
         // The watch's Terminated and the next Publish race; the publish is asked again until the node is gone.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            user.tell(new User.Publish("USER_UPDATE", "{}".getBytes(), delivered.getRef()));
+            user.tell(new UserProtocol.Publish("USER_UPDATE", "{}".getBytes(), null, delivered.getRef()));
             return delivered.receiveMessage().sessions() == 1;
         });
-        assertThat(survivor.expectMessageClass(Relay.Deliver.class).sessions()).containsExactly(3L);
+        assertThat(survivor.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(3L);
     }
 }

@@ -1,0 +1,34 @@
+package one.derailed.gateway.core.session;
+
+import java.time.Duration;
+import one.derailed.gateway.core.session.SessionProtocol.Command;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Detached is a serving session whose socket is gone: it stays subscribed (its user stays online), numbers and keeps
+ * what it is sent, and waits for a RESUME for the resume window. It ends when the window passes, or as soon as its
+ * replay buffer would have to drop something (an exact resume is then impossible).
+ */
+final class Detached extends Serving {
+
+    Detached(SessionState state, Duration window) {
+        super(state);
+        state.timers.startSingleTimer(SessionSignals.ResumeWindowOver.INSTANCE, window);
+    }
+
+    @Override
+    Behavior<Command> onOwn(Command command) {
+        return switch (command) {
+            case SessionSignals.ResumeWindowOver over -> {
+                state.context.getLog().debug("session {} ends: resume window over", state.sessionId());
+                yield Behaviors.stopped();
+            }
+            // Frames of a socket that is not the session's any more: a zombie cannot act after a takeover.
+            case SessionProtocol.FromClient frame -> this;
+            case SessionProtocol.Acknowledged acknowledged -> this;
+            case SessionProtocol.ConnectionClosed closed -> this;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,43 @@
+package one.derailed.gateway.core.session;
+
+import one.derailed.gateway.protocol.ClientPayload;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * SessionProtocol is what a Session hears from its socket and from its node. What guilds and users send it is
+ * {@link Delivery}; how it moves between nodes is {@link MoveProtocol}.
+ */
+public final class SessionProtocol {
+    private SessionProtocol() {}
+
+    /** Everything a Session handles. */
+    public interface Command {}
+
+    /** A decoded frame from the client on {@code connection}. */
+    public record FromClient(Connection connection, ClientPayload payload)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /**
+     * A socket of this session is gone. {@code closeCode} is the code of the close; {@code byClient} says whether the
+     * client sent it (1006 for a drop) or the server did.
+     */
+    public record ConnectionClosed(Connection connection, int closeCode, boolean byClient)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** The client on {@code connection} says in a heartbeat that it has every dispatch up to {@code seq}. */
+    public record Acknowledged(Connection connection, long seq)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** A client asks, on {@code connection}, to resume this session (op 6). */
+    public record Resume(Connection connection, ClientPayload.Resume resume)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** Asks for the replay buffer's accounting. */
+    public record GetBufferStats(ActorRef<BufferStats> replyTo)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** The replay buffer's accounting; {@code peakBytes} never passes {@code maxBytes}. */
+    public record BufferStats(int events, long bytes, int peakEvents, long peakBytes, int maxEvents, long maxBytes,
+                              long evicted, boolean connected) {}
+}
