@@ -155,6 +155,32 @@ class RelayTest {
         probes.getLast().expectNoMessage(Duration.ofMillis(200));
     }
 
+    /**
+     * A message the relay cannot handle (a malformed one, as a faulty peer might send) does not stop it: it would take
+     * every session of the node with it, their guilds dropping them all while their sockets stay up. The sessions it
+     * names end, since they may now miss something; the others go on.
+     */
+    @Test
+    void aMessageTheRelayCannotHandleEndsOnlyTheSessionsItNames() {
+        SessionDirectory directory = new SessionDirectory();
+        TestProbe<SessionProtocol.Command> named = KIT.createTestProbe();
+        TestProbe<SessionProtocol.Command> bystander = KIT.createTestProbe();
+        SessionDirectoryAccess.register(directory, 1, named.ref());
+        SessionDirectoryAccess.register(directory, 2, bystander.ref());
+        ActorRef<RelayProtocol.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+                new GatewaySettings.RelayLanes(LANES, 64)));
+
+        relay.tell(new RelayProtocol.Subscribed(1, GUILD, 5, bytes(0), false, null));
+        assertThat(named.receiveMessage()).isInstanceOf(Delivery.Lost.class);
+        relay.tell(new RelayProtocol.Deliver(new long[] {2}, "MESSAGE_CREATE", bytes(1)));
+        assertThat(bystander.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class,
+                d -> assertThat(text(d.data())).isEqualTo("1"));
+        relay.tell(new RelayProtocol.Deliver(null, "MESSAGE_CREATE", bytes(2)));
+        relay.tell(new RelayProtocol.Deliver(new long[] {1, 2}, "MESSAGE_CREATE", bytes(3)));
+        assertThat(bystander.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class,
+                d -> assertThat(text(d.data())).isEqualTo("3"));
+    }
+
     @Test
     void everyStrideOfNumbersSpreadsOverAllLanes() {
         for (int stride = 1; stride <= 4; stride++) {
