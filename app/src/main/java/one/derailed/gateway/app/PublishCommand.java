@@ -27,14 +27,18 @@ final class PublishCommand implements Callable<Integer> {
     @Parameters(index = "3", description = "The event's d as JSON text.")
     String data;
 
+    @picocli.CommandLine.Option(names = "--idempotency-key", description = "Sent as idempotency-key: a retry with the "
+            + "same key is delivered at most once.")
+    String idempotencyKey;
+
     @Override
     public Integer call() {
         com.typesafe.config.Config config = GatewayNode.loadConfig(com.typesafe.config.ConfigFactory.empty());
         GatewaySettings.Grpc grpc = GatewaySettings.from(config).grpc();
         // The gateway's DERAILED_GRPC_TOKEN, and TLS trusting its own certificate when it serves one.
         try (IngressClient client = IngressSettings.client(config, grpc)) {
-            String reply = target == Target.guild ? client.publishToGuild(id, event, data)
-                    : client.publishToUser(id, event, data);
+            String reply = target == Target.guild ? client.publishToGuild(id, event, data, idempotencyKey)
+                    : client.publishToUser(id, event, data, idempotencyKey);
             System.out.println(reply);
             return 0;
         } catch (StatusRuntimeException e) {

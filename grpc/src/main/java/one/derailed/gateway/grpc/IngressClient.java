@@ -79,20 +79,44 @@ public final class IngressClient implements AutoCloseable {
 
     /** Publishes {@code event} with {@code dataJson} as its {@code d} to guild {@code guildId}; returns the reply. */
     public String publishToGuild(long guildId, String event, String dataJson) {
+        return publishToGuild(guildId, event, dataJson, null);
+    }
+
+    /**
+     * As {@link #publishToGuild(long, String, String)}, with an {@code idempotency-key} (null: none): a retry with the
+     * same key after an unknown outcome is delivered at most once.
+     */
+    public String publishToGuild(long guildId, String event, String dataJson, String idempotencyKey) {
         Publ request = Publ.newBuilder()
                 .setGuildId(Long.toString(guildId))
                 .setMessage(message(event, dataJson))
                 .build();
-        return guild.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).publish(request).getMessage();
+        return keyed(guild, idempotencyKey).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+                .publish(request).getMessage();
     }
 
     /** Publishes {@code event} with {@code dataJson} as its {@code d} to user {@code userId}; returns the reply. */
     public String publishToUser(long userId, String event, String dataJson) {
+        return publishToUser(userId, event, dataJson, null);
+    }
+
+    /** As {@link #publishToUser(long, String, String)}, with an {@code idempotency-key} (null: none). */
+    public String publishToUser(long userId, String event, String dataJson, String idempotencyKey) {
         UPubl request = UPubl.newBuilder()
                 .setUserId(Long.toString(userId))
                 .setMessage(message(event, dataJson))
                 .build();
-        return user.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).publish(request).getMessage();
+        return keyed(user, idempotencyKey).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+                .publish(request).getMessage();
+    }
+
+    private static <S extends io.grpc.stub.AbstractStub<S>> S keyed(S stub, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(IdempotencyKeys.HEADER, idempotencyKey);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /** Returns how many members of guild {@code guildId} are online and whether it is live in the gateway. */
