@@ -273,4 +273,45 @@ abstract class GatewayContract {
         assertThat(error.getStatus().getDescription()).contains("data");
     }
 
+
+    /**
+     * An API that never got its answer (a timeout: the outcome is unknown) retries with the same idempotency key; the
+     * event is delivered once, and both calls answer Success.
+     */
+    @Test
+    void aPublishRetriedWithItsIdempotencyKeyIsDeliveredOnce() {
+        long ada = gw.data.createUser("ada");
+        long guild = guildWith(ada);
+        try (GatewayClient client = gw.online(ada, 1)) {
+            assertThat(gw.ingress.publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"once\"}", "k-1"))
+                    .isEqualTo("Success");
+            assertThat(gw.ingress.publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"once\"}", "k-1"))
+                    .isEqualTo("Success");
+            gw.ingress.publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"then\"}", "k-2");
+            assertThat(client.awaitDispatch("MESSAGE_CREATE").at("/d/content").asText()).isEqualTo("once");
+            assertThat(client.awaitDispatch("MESSAGE_CREATE").at("/d/content").asText()).isEqualTo("then");
+            gw.ingress.publishToUser(ada, "USER_UPDATE", "{\"n\":1}", "u-1");
+            gw.ingress.publishToUser(ada, "USER_UPDATE", "{\"n\":1}", "u-1");
+            gw.ingress.publishToUser(ada, "MARKER", "{}");
+            client.expectDispatch("USER_UPDATE");
+            client.expectDispatch("MARKER");
+        }
+    }
+
+    /**
+     * The ingress takes no event the gateway could not read back: a MESSAGE_CREATE nested deeper than the gateway's
+     * one limit is refused (before, it was taken and reached bots without MESSAGE_CONTENT as d: null).
+     */
+    @Test
+    void anEventNestedDeeperThanTheGatewayReadsIsRefused() {
+        long ada = gw.data.createUser("ada");
+        long guild = guildWith(ada);
+        String deep = "{\"content\":\"x\",\"embeds\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> gw.ingress.publishToGuild(guild, "MESSAGE_CREATE", deep))
+                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, refused -> {
+                    assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+                    assertThat(refused.getStatus().getDescription()).contains("nesting depth");
+                });
+    }
 }

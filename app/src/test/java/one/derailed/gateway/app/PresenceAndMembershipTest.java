@@ -172,6 +172,63 @@ class PresenceAndMembershipTest {
         }
     }
 
+    /**
+     * The API adds a member and bans them back to back: the join travels through the user's entity and the relay to
+     * the session, which then subscribes, while the ban reaches the guild in one hop. Whichever comes first, the
+     * banned user ends without the guild and gets none of its messages: a GUILD_CREATE that came first is followed by
+     * a GUILD_DELETE, and a subscription that comes after the ban is checked against the store and refused (the
+     * core's GuildIncarnationTest makes that order certain; before, such a subscription was taken).
+     */
+    @Test
+    void aMemberBannedRightAfterJoiningEndsWithoutTheGuild() {
+        long ada = gw.data.createUser("ada");
+        long mallory = gw.data.createUser("mallory");
+        guildWith(mallory);
+        long guild = guildWith(ada);
+        try (GatewayClient a = online(ada, null, null); GatewayClient m = online(mallory, null, null)) {
+            for (int round = 0; round < 5; round++) {
+                String member = "{\"guild_id\":\"" + guild + "\",\"user\":{\"id\":\"" + mallory
+                        + "\"},\"roles\":[],\"joined_at\":\"2026-11-28T00:00:00Z\"}";
+                // in the store the API's add and ban left her out: the ban is the truth
+                gw.ingress.publishToGuild(guild, "GUILD_MEMBER_ADD", member);
+                gw.ingress.publishToGuild(guild, "GUILD_BAN_ADD",
+                        "{\"guild_id\":\"" + guild + "\",\"user\":{\"id\":\"" + mallory + "\"}}");
+                gw.ingress.publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"members only " + round + "\"}");
+                assertThat(a.awaitDispatch("MESSAGE_CREATE").at("/d/content").asText())
+                        .isEqualTo("members only " + round);
+                gw.ingress.publishToUser(mallory, "MARKER", "{}");
+                boolean hasGuild = false;
+                for (JsonNode frame = m.next(); !"MARKER".equals(frame.path("t").asText()); frame = m.next()) {
+                    String event = frame.path("t").asText();
+                    assertThat(event).as("she gets no message of the guild").isNotEqualTo("MESSAGE_CREATE");
+                    if (event.equals("GUILD_CREATE")) {
+                        hasGuild = true;
+                    } else if (event.equals("GUILD_DELETE")) {
+                        hasGuild = false;
+                    }
+                }
+                assertThat(hasGuild).as("she ends without the guild").isFalse();
+            }
+        }
+    }
+
+    /** An op 3 that leaves the user's presence as it was reaches nobody. */
+    @Test
+    void aPresenceUpdateThatChangesNothingIsNotSent() {
+        long ada = gw.data.createUser("ada");
+        long bob = gw.data.createUser("bob");
+        guildWith(ada, bob);
+        try (GatewayClient a = online(ada, null, null); GatewayClient b = online(bob, null, null)) {
+            a.expectDispatch("PRESENCE_UPDATE");
+            String same = "{\"op\":3,\"d\":{\"since\":null,\"activities\":[],\"status\":\"online\",\"afk\":false}}";
+            b.send(same);
+            b.send(same);
+            expectNothingBeforeMarker(a, ada);
+            b.send("{\"op\":3,\"d\":{\"since\":null,\"activities\":[],\"status\":\"idle\",\"afk\":false}}");
+            assertThat(a.expectDispatch("PRESENCE_UPDATE").at("/d/status").asText()).isEqualTo("idle");
+        }
+    }
+
     @Test
     void guildDeleteReachesEverySubscriber() {
         long ada = gw.data.createUser("ada");
