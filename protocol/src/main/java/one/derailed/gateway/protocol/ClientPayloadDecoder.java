@@ -35,14 +35,15 @@ public final class ClientPayloadDecoder {
             throw decodeError("op must be an integer");
         }
         JsonNode d = frame.path("d");
-        return switch (op.intValue()) {
-            case 1 -> heartbeat(d);
-            case 2 -> identify(d);
-            case 3 -> presence(d);
-            case 4 -> new ClientPayload.VoiceStateUpdate(d.path("guild_id").asText(null));
-            case 6 -> resume(d);
-            case 8 -> requestGuildMembers(d);
-            default -> throw new PayloadException(CloseCode.UNKNOWN_OPCODE, "unknown opcode " + op.intValue());
+        return switch (Opcode.of(op.intValue())) {
+            case HEARTBEAT -> heartbeat(d);
+            case IDENTIFY -> identify(d);
+            case PRESENCE_UPDATE -> presence(d);
+            case VOICE_STATE_UPDATE -> new ClientPayload.VoiceStateUpdate(d.path("guild_id").asText(null));
+            case RESUME -> resume(d);
+            case REQUEST_GUILD_MEMBERS -> requestGuildMembers(d);
+            case null, default ->
+                    throw new PayloadException(CloseCode.UNKNOWN_OPCODE, "unknown opcode " + op.intValue());
         };
     }
 
@@ -122,7 +123,7 @@ public final class ClientPayloadDecoder {
         if (activities.isMissingNode() || activities.isNull()) {
             activitiesJson = "[]";
         } else if (activities.isArray()) {
-            activitiesJson = activities.toString();
+            activitiesJson = Activities.asSent(activities, System.currentTimeMillis()).toString();
         } else {
             throw decodeError("activities must be an array");
         }

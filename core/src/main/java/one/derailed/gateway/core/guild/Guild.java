@@ -12,6 +12,7 @@ import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.core.user.User;
 import com.fasterxml.jackson.databind.JsonNode;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.store.GatewayStore;
 import one.derailed.gateway.store.GuildSnapshot;
@@ -254,28 +255,30 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
             }
             // Nobody is subscribed and nothing is cached: the store is the truth for the next load. A new member
             // may still have sessions elsewhere that must join.
-            if (publish.event().equals("GUILD_MEMBER_ADD") || publish.event().equals("MEMBER_JOIN")) {
+            GatewayEvent event = GatewayEvent.of(publish.event());
+            if (event == GatewayEvent.GUILD_MEMBER_ADD || event == GatewayEvent.MEMBER_JOIN) {
                 tellNewMember(publish.data());
             }
             publish.replyTo().tell(PublishAck.ACCEPTED);
             return this;
         }
-        Behavior<Command> next = switch (publish.event()) {
-            case "GUILD_MEMBER_ADD", "MEMBER_JOIN" -> onMemberJoined(publish);
-            case "GUILD_MEMBER_REMOVE", "GUILD_BAN_ADD" -> onMemberGone(publish);
-            case "GUILD_MEMBER_UPDATE" -> onMemberUpdated(publish);
-            case "GUILD_DELETE" -> onGuildDeleted(publish);
-            case "GUILD_UPDATE", "CHANNEL_CREATE", "CHANNEL_UPDATE", "CHANNEL_DELETE", "GUILD_ROLE_CREATE",
-                    "GUILD_ROLE_UPDATE", "GUILD_ROLE_DELETE" -> {
-                document.apply(publish.event(), GuildDocument.parse(publish.data()));
-                fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+        GatewayEvent event = GatewayEvent.of(publish.event());
+        Behavior<Command> next = switch (event) {
+            case GUILD_MEMBER_ADD, MEMBER_JOIN -> onMemberJoined(publish);
+            case GUILD_MEMBER_REMOVE, GUILD_BAN_ADD -> onMemberGone(publish);
+            case GUILD_MEMBER_UPDATE -> onMemberUpdated(publish);
+            case GUILD_DELETE -> onGuildDeleted(publish);
+            case GUILD_UPDATE, CHANNEL_CREATE, CHANNEL_UPDATE, CHANNEL_DELETE, GUILD_ROLE_CREATE, GUILD_ROLE_UPDATE,
+                    GUILD_ROLE_DELETE -> {
+                document.apply(event, GuildDocument.parse(publish.data()));
+                fanOut(publish.event(), publish.data(), GatewayEvent.guildIntentOf(publish.event()), 0);
                 yield this;
             }
-            default -> {
-                if (Intents.carriesMessageContent(publish.event())) {
+            case null, default -> {
+                if (GatewayEvent.carriesMessageContent(publish.event())) {
                     fanOutMessage(publish.event(), publish.data());
                 } else {
-                    fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+                    fanOut(publish.event(), publish.data(), GatewayEvent.guildIntentOf(publish.event()), 0);
                 }
                 yield this;
             }
@@ -315,10 +318,10 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
                 announcePresence(userId, 0);
             }
         }
-        if (publish.event().equals("GUILD_MEMBER_REMOVE")) {
+        if (GatewayEvent.of(publish.event()) == GatewayEvent.GUILD_MEMBER_REMOVE) {
             document.memberLeft();
         }
-        fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+        fanOut(publish.event(), publish.data(), GatewayEvent.guildIntentOf(publish.event()), 0);
         idleWhenEmpty();
         return this;
     }
@@ -424,13 +427,13 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
      * it is. {@code originSession} (or 0) is the session that changed it, which needs no echo.
      */
     private void announcePresence(long userId, long originSession) {
-        fanOut("PRESENCE_UPDATE", state.presenceUpdate(userId), Intents.GUILD_PRESENCES, userId);
+        fanOut(GatewayEvent.PRESENCE_UPDATE.name(), state.presenceUpdate(userId), Intents.GUILD_PRESENCES, userId);
         byte[] asSelf = null;
         for (Map.Entry<ActorRef<Relay.Command>, long[]> node : state.sessionsOf(userId).entrySet()) {
             long[] others = java.util.Arrays.stream(node.getValue()).filter(s -> s != originSession).toArray();
             if (others.length > 0) {
                 asSelf = asSelf != null ? asSelf : state.presenceAsSelf(userId);
-                node.getKey().tell(new Relay.Deliver(others, "PRESENCE_UPDATE", asSelf));
+                node.getKey().tell(new Relay.Deliver(others, GatewayEvent.PRESENCE_UPDATE.name(), asSelf));
             }
         }
     }
@@ -443,7 +446,7 @@ public final class Guild extends AbstractBehavior<Guild.Command> {
         MessageContent message = MessageContent.of(data);
         byte[] stripped = null;
         Map<ActorRef<Relay.Command>, GuildState.ContentSplit> targets =
-                state.targetsByContent(Intents.requiredFor(event), message::seenInFullBy);
+                state.targetsByContent(GatewayEvent.guildIntentOf(event), message::seenInFullBy);
         services.metrics().guildFanOut(targets.size());
         for (Map.Entry<ActorRef<Relay.Command>, GuildState.ContentSplit> node : targets.entrySet()) {
             GuildState.ContentSplit split = node.getValue();

@@ -11,13 +11,18 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import one.derailed.gateway.core.CborSerializable;
 import one.derailed.gateway.core.guild.Guild;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
-import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.discord.GuildDeleteObject;
+import one.derailed.gateway.core.discord.JsonBytes;
+import one.derailed.gateway.core.discord.MemberObject;
+import one.derailed.gateway.core.discord.ReadyObject;
+import one.derailed.gateway.core.discord.ResumedObject;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.ready.ReadyWorker;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.core.user.User;
 import one.derailed.gateway.protocol.ClientPayload;
 import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.protocol.ServerFrames;
 import one.derailed.gateway.store.MemberRecord;
@@ -208,7 +213,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
     static final int MAX_CHUNK_MEMBERS = 1000;
     /** Members a query by prefix returns when it names no limit. */
     private static final int QUERY_DEFAULT_LIMIT = 100;
-    private static final byte[] RESUMED_DATA = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private Session(ActorContext<Command> context, TimerScheduler<Command> timers, Services services,
                     SessionDirectory.SessionIdentity identity, Connection connection,
@@ -447,7 +451,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
                 mine.add(membership);
             }
         }
-        dispatch("READY", DiscordObjects.ready(user, mine.stream().map(MemberRecord::guildId).toList(),
+        dispatch(GatewayEvent.READY.name(), ReadyObject.encode(user,
+                mine.stream().map(MemberRecord::guildId).toList(),
                 identity.sessionId(), services.resumeGatewayUrl(),
                 shard == null ? null : new int[] {shard.id(), shard.count()}));
         for (MemberRecord membership : mine) {
@@ -462,8 +467,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
     }
 
     private void subscribe(MemberRecord membership, boolean quiet) {
-        subscribe(membership.guildId(), DiscordObjects.bytes(DiscordObjects.member(membership)),
-                DiscordObjects.timestamp(membership.joinedAt()), quiet);
+        subscribe(membership.guildId(), MemberObject.encode(membership), JsonBytes.timestamp(membership.joinedAt()),
+                quiet);
     }
 
     private void subscribe(long guildId, byte[] member, String joinedAt, boolean quiet) {
@@ -476,9 +481,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
         if (user == null || guilds.contains(join.guildId())) {
             return this;
         }
-        if (join.member() != null) {
-            JsonNode member = one.derailed.gateway.protocol.Json.readOrMissing(join.member());
-            subscribe(join.guildId(), join.member(), member.path("joined_at").asText(null), false);
+        byte[] published = join.member() == null ? null : MemberObject.completed(join.member());
+        if (published != null) {
+            JsonNode member = one.derailed.gateway.protocol.Json.readOrMissing(published);
+            subscribe(join.guildId(), published, member.path("joined_at").asText(null), false);
         } else {
             loadMember(join.guildId(), false);
         }
@@ -569,7 +575,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private void sendChunks(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
                             List<byte[]> presences) {
         for (byte[] chunk : MemberChunks.encode(request, members, presences, MAX_CHUNK_MEMBERS)) {
-            dispatch("GUILD_MEMBERS_CHUNK", chunk);
+            dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(), chunk);
         }
     }
 
@@ -718,15 +724,14 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private Behavior<Command> onGuildAvailable(GuildAvailable available) {
         if (guilds.contains(available.guildId())) {
-            dispatch("GUILD_CREATE", available.guildCreate());
+            dispatch(GatewayEvent.GUILD_CREATE.name(), available.guildCreate());
         }
         return this;
     }
 
     private Behavior<Command> onGuildGone(GuildGone gone) {
         if (guilds.remove(gone.guildId())) {
-            String d = "{\"id\":\"" + gone.guildId() + "\"" + (gone.unavailable() ? ",\"unavailable\":true}" : "}");
-            dispatch("GUILD_DELETE", d.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            dispatch(GatewayEvent.GUILD_DELETE.name(), GuildDeleteObject.encode(gone.guildId(), gone.unavailable()));
         }
         return this;
     }
@@ -833,7 +838,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         for (ReplayBuffer.Entry entry : missed) {
             connection.send(ServerFrames.dispatch(entry.seq(), entry.event(), entry.data()));
         }
-        dispatch("RESUMED", RESUMED_DATA);
+        dispatch(GatewayEvent.RESUMED.name(), ResumedObject.data());
         services.metrics().resumed();
         return this;
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import one.derailed.gateway.core.CborSerializable;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.relay.Relay;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -182,13 +183,13 @@ public final class User extends AbstractBehavior<User.Command> {
      * each with its own GUILD_CREATE.
      */
     private Behavior<Command> onPublish(Publish publish) {
-        if (publish.event().equals("GUILD_CREATE")) {
+        if (GatewayEvent.of(publish.event()) == GatewayEvent.GUILD_CREATE) {
             long guildId = guildIdOf(publish.data());
             int count = guildId == 0 ? 0 : join(guildId, null);
             publish.replyTo().tell(new Delivered(count));
             return this;
         }
-        int required = Intents.requiredForDirect(publish.event());
+        int required = GatewayEvent.directIntentOf(publish.event());
         int count = 0;
         for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
             long[] numbers = node.getValue().values().stream()
