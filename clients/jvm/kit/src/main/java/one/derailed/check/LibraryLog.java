@@ -1,0 +1,46 @@
+package one.derailed.check;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LibraryLog keeps every warning and error the library logs (through SLF4J, into logback), so a complaint (a parse
+ * error, "unexpected error", a missing field) fails the check. {@code expected} names the lines a check causes on
+ * purpose (its own connection cut), which are not complaints.
+ */
+public final class LibraryLog {
+    private final List<String> complaints = new CopyOnWriteArrayList<>();
+
+    public LibraryLog(Predicate<String> expected) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        AppenderBase<ILoggingEvent> keep = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    String line = event.getLoggerName() + ": " + event.getFormattedMessage()
+                            + (event.getThrowableProxy() == null ? "" : " (" + event.getThrowableProxy().getClassName()
+                            + ": " + event.getThrowableProxy().getMessage() + ")");
+                    if (!expected.test(line)) {
+                        complaints.add(line);
+                    }
+                }
+            }
+        };
+        keep.setContext(root.getLoggerContext());
+        keep.start();
+        root.addAppender(keep);
+    }
+
+    /** The complaints since the last call, which forgets them. */
+    public List<String> take() {
+        List<String> taken = List.copyOf(complaints);
+        complaints.removeAll(taken);
+        return taken;
+    }
+}
