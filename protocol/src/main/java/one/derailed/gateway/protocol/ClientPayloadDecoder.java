@@ -59,7 +59,7 @@ public final class ClientPayloadDecoder {
 
     private static ClientPayload.Identify identify(JsonNode d) throws PayloadException {
         requireObject(d, "identify");
-        String token = requiredText(d, "token");
+        String token = token(d);
         JsonNode props = d.path("properties");
         ClientPayload.ConnectionProperties properties = props.isObject()
                 ? new ClientPayload.ConnectionProperties(
@@ -134,7 +134,7 @@ public final class ClientPayloadDecoder {
 
     private static ClientPayload.Resume resume(JsonNode d) throws PayloadException {
         requireObject(d, "resume");
-        String token = requiredText(d, "token");
+        String token = token(d);
         String sessionId = requiredText(d, "session_id");
         JsonNode seq = d.get("seq");
         long seqValue;
@@ -206,6 +206,18 @@ public final class ClientPayloadDecoder {
             throw decodeError(what + " d must be an object");
         }
     }
+
+    /**
+     * The token of an IDENTIFY or RESUME. Libraries that send REST's "Bot TOKEN" there too (Eris, Oceanic.js) are
+     * answered as Discord answers them: the scheme, in any case, is not part of the token.
+     */
+    private static String token(JsonNode d) throws PayloadException {
+        String token = requiredText(d, "token");
+        return token.regionMatches(true, 0, BOT_SCHEME, 0, BOT_SCHEME.length())
+                ? token.substring(BOT_SCHEME.length()) : token;
+    }
+
+    private static final String BOT_SCHEME = "Bot ";
 
     private static String requiredText(JsonNode d, String field) throws PayloadException {
         JsonNode value = d.get(field);

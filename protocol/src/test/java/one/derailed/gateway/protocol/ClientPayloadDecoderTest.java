@@ -31,6 +31,20 @@ class ClientPayloadDecoderTest {
     }
 
     @Test
+    void aBotSchemeBeforeTheTokenIsNotPartOfIt() throws Exception {
+        // Eris and Oceanic.js send REST's "Bot TOKEN" in IDENTIFY and RESUME; Discord accepts it.
+        assertThat(decode("{\"op\":2,\"d\":{\"token\":\"Bot abc.def\",\"properties\":{}}}"))
+                .isInstanceOfSatisfying(ClientPayload.Identify.class, identify ->
+                        assertThat(identify.token()).isEqualTo("abc.def"));
+        assertThat(decode("{\"op\":6,\"d\":{\"token\":\"bot abc.def\",\"session_id\":\"s\",\"seq\":1}}"))
+                .isInstanceOfSatisfying(ClientPayload.Resume.class, resume ->
+                        assertThat(resume.token()).isEqualTo("abc.def"));
+        assertThat(decode("{\"op\":2,\"d\":{\"token\":\"Botabc\",\"properties\":{}}}"))
+                .isInstanceOfSatisfying(ClientPayload.Identify.class, identify ->
+                        assertThat(identify.token()).isEqualTo("Botabc"));
+    }
+
+    @Test
     void decodesIdentifyWithEverything() throws Exception {
         ClientPayload payload = decode("""
                 {"op":2,"d":{"token":"abc","properties":{"os":"linux","browser":"disco","device":"disco"},
