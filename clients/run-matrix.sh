@@ -28,12 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-setup_failed() { # setup_failed DIR SUITE MESSAGE: a report of one failure, for a library that could not run
-  mkdir -p "$1/target"
-  printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="%s" tests="1" failures="1" errors="0" skipped="0">\n  <testcase classname="%s" name="setup"><failure message="%s"/></testcase>\n</testsuite>\n' \
-    "$2" "$2" "$(printf '%s' "$3" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/"/\&quot;/g')" >"$1/target/TEST-$2-setup.xml"
-  say "$2: $3"
-}
 
 # 1. meanwhile the gateway starts: the JVM checks build (their libraries come from Maven Central)
 if wants jvm; then
@@ -43,7 +37,7 @@ if wants jvm; then
   build_pids+=($!)
 fi
 if ! gateway_start "$work"; then
-  for part in $parts; do setup_failed "$here/$part" "$part" "$gateway_error"; done
+  for part in $parts; do check_setup_failed "$here/$part/target" "$part" "$gateway_error"; done
   exit 1
 fi
 say "gateway up after $((SECONDS - started)) s ($DERAILED_CHECK_GATEWAY, grpc $DERAILED_CHECK_GRPC)"
@@ -70,7 +64,7 @@ if wants jvm; then
     run_part Discord4J jvm_check discord4j one.derailed.check.discord4j.Discord4jCheck
   else
     build_pids=()
-    setup_failed "$here/jvm" jvm "the JVM checks did not build: $(tail -n 5 "$work/jvm-build.log" | tr '\n' ' ')"
+    check_setup_failed "$here/jvm/target" jvm "the JVM checks did not build: $(tail -n 5 "$work/jvm-build.log" | tr '\n' ' ')"
     status=1
   fi
 fi

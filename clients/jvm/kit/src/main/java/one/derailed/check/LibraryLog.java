@@ -37,6 +37,11 @@ public final class LibraryLog {
         root.addAppender(keep);
     }
 
+    /** The complaints since the last {@link #take}, kept. */
+    public List<String> peek() {
+        return List.copyOf(complaints);
+    }
+
     /** The complaints since the last call, which forgets them. */
     public List<String> take() {
         List<String> taken = List.copyOf(complaints);

@@ -43,7 +43,7 @@ public final class Scenario {
                 library.login(rest.baseUrl());
             } catch (Exception e) {
                 report.fail(label + " login -> ready", e + "; REST calls: " + rest.calls() + "; complaints: "
-                        + log.take());
+                        + log.peek());
                 return;
             }
             List<CheckProxy.Conn> conns = proxy.connections().subList(firstConn, proxy.connections().size());

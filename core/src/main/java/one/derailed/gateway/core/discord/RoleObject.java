@@ -38,6 +38,17 @@ public final class RoleObject {
         return Defaults.fill(role, defaults);
     }
 
+    /**
+     * Applies a GUILD_ROLE_UPDATE's role to the cached one: its fields replace the cached ones; an update that sets
+     * {@code color} without {@code colors} (an API that knows only the old field) moves the primary color with it.
+     */
+    public static void update(ObjectNode cached, ObjectNode update) {
+        cached.setAll(update);
+        if (update.has("color") && !update.has("colors") && cached.path("colors").isObject()) {
+            ((ObjectNode) cached.get("colors")).put("primary_color", update.path("color").asInt(0));
+        }
+    }
+
     /** A published role completed, or null when it is not an object with a string id. */
     public static ObjectNode completed(JsonNode published) {
         if (!published.isObject() || !published.path("id").isTextual()) {

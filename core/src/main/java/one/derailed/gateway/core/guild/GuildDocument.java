@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import one.derailed.gateway.core.discord.ChannelObject;
 import one.derailed.gateway.core.discord.GuildCreateObject;
 import one.derailed.gateway.core.discord.GuildObject;
@@ -65,9 +66,10 @@ final class GuildDocument {
     boolean apply(GatewayEvent event, JsonNode d) {
         boolean changed = switch (event) {
             case GUILD_UPDATE -> mergeGuild(d);
-            case CHANNEL_CREATE, CHANNEL_UPDATE -> put(channels, d, ChannelObject.completed(d));
+            case CHANNEL_CREATE, CHANNEL_UPDATE -> put(channels, d, ChannelObject.completed(d), ObjectNode::setAll);
             case CHANNEL_DELETE -> channels.remove(d.path("id").asText()) != null;
-            case GUILD_ROLE_CREATE, GUILD_ROLE_UPDATE -> put(roles, d.path("role"), RoleObject.completed(d.path("role")));
+            case GUILD_ROLE_CREATE, GUILD_ROLE_UPDATE ->
+                    put(roles, d.path("role"), RoleObject.completed(d.path("role")), RoleObject::update);
             case GUILD_ROLE_DELETE -> roles.remove(d.path("role_id").asText()) != null;
             case null, default -> false;
         };
@@ -92,16 +94,17 @@ final class GuildDocument {
     }
 
     /**
-     * An update's fields replace the cached item's; a new item is kept completed with Discord's defaults
+     * An update's fields replace the cached item's ({@code update}); a new item is kept completed with Discord's defaults
      * ({@code complete}, null when the item is not an object with an id), so a later GUILD_CREATE shows it whole.
      */
-    private static boolean put(Map<String, ObjectNode> items, JsonNode item, ObjectNode complete) {
+    private static boolean put(Map<String, ObjectNode> items, JsonNode item, ObjectNode complete,
+                               BiConsumer<ObjectNode, ObjectNode> update) {
         if (complete == null) {
             return false;
         }
         ObjectNode existing = items.get(complete.get("id").asText());
         if (existing != null) {
-            existing.setAll((ObjectNode) item);
+            update.accept(existing, (ObjectNode) item);
         } else {
             items.put(complete.get("id").asText(), complete);
         }

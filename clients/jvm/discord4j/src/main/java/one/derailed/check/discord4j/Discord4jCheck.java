@@ -16,9 +16,8 @@ import discord4j.rest.request.RouterOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import one.derailed.check.CheckEnv;
-import one.derailed.check.Library;
+import one.derailed.check.LibraryEvents;
 import one.derailed.check.Matrix;
 import one.derailed.check.Waits;
 import reactor.core.publisher.Mono;
@@ -42,11 +41,8 @@ public final class Discord4jCheck {
         return line.contains("CloseException: WebSocket closed: 1006 Abnormal closure");
     }
 
-    static final class Discord4jLibrary implements Library {
+    static final class Discord4jLibrary extends LibraryEvents {
         private final CheckEnv env;
-        private final List<String> messages = new CopyOnWriteArrayList<>();
-        private final AtomicInteger readies = new AtomicInteger();
-        private final AtomicInteger resumes = new AtomicInteger();
         private final List<Long> guildsCreated = new CopyOnWriteArrayList<>();
         private GatewayDiscordClient client;
 
@@ -72,17 +68,17 @@ public final class Discord4jCheck {
                     .setEnabledIntents(IntentSet.of(Intent.GUILDS, Intent.GUILD_MEMBERS, Intent.GUILD_PRESENCES,
                             Intent.GUILD_MESSAGES, Intent.MESSAGE_CONTENT))
                     .withEventDispatcher(events -> Mono.when(
-                            events.on(ReadyEvent.class).doOnNext(ready -> readies.incrementAndGet()),
-                            events.on(ResumeEvent.class).doOnNext(resumed -> resumes.incrementAndGet()),
+                            events.on(ReadyEvent.class).doOnNext(ready -> sessionStarted()),
+                            events.on(ResumeEvent.class).doOnNext(resumed -> sessionResumed()),
                             events.on(GuildCreateEvent.class)
                                     .doOnNext(created -> guildsCreated.add(created.getGuild().getId().asLong())),
                             events.on(MessageCreateEvent.class)
-                                    .doOnNext(created -> messages.add(created.getMessage().getContent()))))
+                                    .doOnNext(created -> messageReceived(created.getMessage().getContent()))))
                     .login()
                     .block(Duration.ofSeconds(30));
             if (!Waits.until(Duration.ofSeconds(15), () -> guildsCreated.contains(env.guildId()))) {
                 throw new IllegalStateException("no GuildCreateEvent for guild " + env.guildId()
-                        + " within 15 s of login (READY seen " + readies.get() + "x)");
+                        + " within 15 s of login (READY seen " + readies() + "x)");
             }
         }
 
@@ -103,21 +99,6 @@ public final class Discord4jCheck {
                     .blockOptional(Duration.ofSeconds(5)).orElse(false);
             long members = guild.getMembers().count().block(Duration.ofSeconds(5));
             return new CachedGuild(guild.getName(), text, (int) channels, roles, everyone, self, (int) members);
-        }
-
-        @Override
-        public List<String> messages() {
-            return List.copyOf(messages);
-        }
-
-        @Override
-        public int resumes() {
-            return resumes.get();
-        }
-
-        @Override
-        public int readies() {
-            return readies.get();
         }
 
         @Override
