@@ -44,9 +44,13 @@ public final class JdaCheck {
                 new Matrix.Mode(new JdaLibrary(env, Compression.ZLIB), "zlib-stream")));
     }
 
-    /** What JDA logs at WARN when the check cuts its connection: it says it will reconnect, which it must. */
+    /**
+     * What JDA logs at WARN when its connection is cut: it says it will reconnect, which it must (or, noticing the
+     * dead connection by its heartbeats first, that it missed them).
+     */
     static boolean expected(String line) {
-        return line.contains("Got disconnected from WebSocket") || line.contains("Reconnect failed! Next attempt");
+        return line.contains("Got disconnected from WebSocket") || line.contains("Reconnect failed! Next attempt")
+                || line.contains("Missed 2 heartbeats! Trying to reconnect");
     }
 
     static final class JdaLibrary extends LibraryEvents {

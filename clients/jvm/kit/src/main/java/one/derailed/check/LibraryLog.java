@@ -11,11 +11,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * LibraryLog keeps every warning and error the library logs (through SLF4J, into logback), so a complaint (a parse
- * error, "unexpected error", a missing field) fails the check. {@code expected} names the lines a check causes on
- * purpose (its own connection cut), which are not complaints.
+ * error, "unexpected error", a missing field) fails the check. {@code expected} names the lines a library logs when
+ * its connection is cut (it says it lost the connection and will resume): they are not complaints while the check
+ * is cutting the connection on purpose ({@link #duringCut}), and are complaints at any other time.
  */
 public final class LibraryLog {
     private final List<String> complaints = new CopyOnWriteArrayList<>();
+    private volatile boolean cutting;
 
     public LibraryLog(Predicate<String> expected) {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -26,7 +28,7 @@ public final class LibraryLog {
                     String line = event.getLoggerName() + ": " + event.getFormattedMessage()
                             + (event.getThrowableProxy() == null ? "" : " (" + event.getThrowableProxy().getClassName()
                             + ": " + event.getThrowableProxy().getMessage() + ")");
-                    if (!expected.test(line)) {
+                    if (!(cutting && expected.test(line))) {
                         complaints.add(line);
                     }
                 }
@@ -35,6 +37,11 @@ public final class LibraryLog {
         keep.setContext(root.getLoggerContext());
         keep.start();
         root.addAppender(keep);
+    }
+
+    /** Whether the check is cutting the library's connection now (from the cut until the library resumed). */
+    public void duringCut(boolean cutting) {
+        this.cutting = cutting;
     }
 
     /** The complaints since the last {@link #take}, kept. */

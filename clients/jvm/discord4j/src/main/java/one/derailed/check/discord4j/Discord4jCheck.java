@@ -36,9 +36,13 @@ public final class Discord4jCheck {
                 env -> List.of(new Matrix.Mode(new Discord4jLibrary(env), "zlib-stream")));
     }
 
-    /** What Discord4J logs at WARN when the check cuts its connection, before it resumes. */
+    /**
+     * What Discord4J logs at WARN when its connection is cut, before it resumes: the close it saw, or, when it
+     * notices the dead connection by its heartbeats first, the missing ACK and that it reconnects.
+     */
     static boolean expected(String line) {
-        return line.contains("CloseException: WebSocket closed: 1006 Abnormal closure");
+        return line.contains("CloseException: WebSocket closed: 1006 Abnormal closure")
+                || line.contains("Missing heartbeat ACK") || line.contains("Reconnecting due to zombie or failed connection");
     }
 
     static final class Discord4jLibrary extends LibraryEvents {
