@@ -96,6 +96,15 @@ abstract class GatewayContract {
     }
 
     @Test
+    void aTokenSentWithTheBotSchemeIdentifies() {
+        // Eris and Oceanic.js identify with "Bot TOKEN", as they authorize REST calls; Discord accepts it.
+        long robot = gw.data.createBot("robot");
+        try (GatewayClient client = GatewayClient.identified(gw.port(), "Bot " + gw.data.tokenFor(robot), 1)) {
+            assertThat(client.expectDispatch("READY").at("/d/user/id").asText()).isEqualTo(Long.toString(robot));
+        }
+    }
+
+    @Test
     void guildPublishReachesEveryMemberAndNoOutsider() {
         long ada = gw.data.createUser("ada");
         long bob = gw.data.createUser("bob");

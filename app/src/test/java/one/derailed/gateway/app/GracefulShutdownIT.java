@@ -15,6 +15,8 @@ class GracefulShutdownIT {
             try (GatewayClient ada = GatewayClient.identified(gateway.webSocketPort, gateway.lineAfter("ada "));
                  GatewayClient idle = GatewayClient.connect(gateway.webSocketPort)) {
                 ada.expectDispatch("READY");
+                // ada's guild comes after READY; once it is here, op 7 is the next frame ada can get
+                ada.awaitDispatch("GUILD_CREATE");
                 idle.expectOp(10);
 
                 assertThat(gateway.terminate()).isIn(0, 130, 143);

@@ -35,14 +35,15 @@ public final class ClientPayloadDecoder {
             throw decodeError("op must be an integer");
         }
         JsonNode d = frame.path("d");
-        return switch (op.intValue()) {
-            case 1 -> heartbeat(d);
-            case 2 -> identify(d);
-            case 3 -> presence(d);
-            case 4 -> new ClientPayload.VoiceStateUpdate(d.path("guild_id").asText(null));
-            case 6 -> resume(d);
-            case 8 -> requestGuildMembers(d);
-            default -> throw new PayloadException(CloseCode.UNKNOWN_OPCODE, "unknown opcode " + op.intValue());
+        return switch (Opcode.of(op.intValue())) {
+            case HEARTBEAT -> heartbeat(d);
+            case IDENTIFY -> identify(d);
+            case PRESENCE_UPDATE -> presence(d);
+            case VOICE_STATE_UPDATE -> new ClientPayload.VoiceStateUpdate(d.path("guild_id").asText(null));
+            case RESUME -> resume(d);
+            case REQUEST_GUILD_MEMBERS -> requestGuildMembers(d);
+            case null, default ->
+                    throw new PayloadException(CloseCode.UNKNOWN_OPCODE, "unknown opcode " + op.intValue());
         };
     }
 
@@ -58,7 +59,7 @@ public final class ClientPayloadDecoder {
 
     private static ClientPayload.Identify identify(JsonNode d) throws PayloadException {
         requireObject(d, "identify");
-        String token = requiredText(d, "token");
+        String token = token(d);
         JsonNode props = d.path("properties");
         ClientPayload.ConnectionProperties properties = props.isObject()
                 ? new ClientPayload.ConnectionProperties(
@@ -122,7 +123,7 @@ public final class ClientPayloadDecoder {
         if (activities.isMissingNode() || activities.isNull()) {
             activitiesJson = "[]";
         } else if (activities.isArray()) {
-            activitiesJson = activities.toString();
+            activitiesJson = Activities.asSent(activities, System.currentTimeMillis()).toString();
         } else {
             throw decodeError("activities must be an array");
         }
@@ -133,7 +134,7 @@ public final class ClientPayloadDecoder {
 
     private static ClientPayload.Resume resume(JsonNode d) throws PayloadException {
         requireObject(d, "resume");
-        String token = requiredText(d, "token");
+        String token = token(d);
         String sessionId = requiredText(d, "session_id");
         JsonNode seq = d.get("seq");
         long seqValue;
@@ -205,6 +206,18 @@ public final class ClientPayloadDecoder {
             throw decodeError(what + " d must be an object");
         }
     }
+
+    /**
+     * The token of an IDENTIFY or RESUME. Libraries that send REST's "Bot TOKEN" there too (Eris, Oceanic.js) are
+     * answered as Discord answers them: the scheme, in any case, is not part of the token.
+     */
+    private static String token(JsonNode d) throws PayloadException {
+        String token = requiredText(d, "token");
+        return token.regionMatches(true, 0, BOT_SCHEME, 0, BOT_SCHEME.length())
+                ? token.substring(BOT_SCHEME.length()) : token;
+    }
+
+    private static final String BOT_SCHEME = "Bot ";
 
     private static String requiredText(JsonNode d, String field) throws PayloadException {
         JsonNode value = d.get(field);

@@ -23,4 +23,16 @@ public enum Opcode {
     public int code() {
         return code;
     }
+
+    /** The opcode numbered {@code code}, or null for a number Discord does not define. */
+    public static Opcode of(int code) {
+        for (Opcode op : VALUES) {
+            if (op.code == code) {
+                return op;
+            }
+        }
+        return null;
+    }
+
+    private static final Opcode[] VALUES = values();
 }

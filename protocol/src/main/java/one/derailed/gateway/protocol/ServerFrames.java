@@ -7,14 +7,12 @@ import java.nio.charset.StandardCharsets;
  * recipient in front of the event's shared bytes.
  */
 public final class ServerFrames {
-    public static final EncodedFrame HEARTBEAT_ACK = constant("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
-    public static final EncodedFrame HEARTBEAT_REQUEST = constant("{\"op\":1,\"d\":null,\"s\":null,\"t\":null}");
-    public static final EncodedFrame RECONNECT = constant("{\"op\":7,\"d\":null,\"s\":null,\"t\":null}");
-    public static final EncodedFrame INVALID_SESSION_RESUMABLE =
-            constant("{\"op\":9,\"d\":true,\"s\":null,\"t\":null}");
-    public static final EncodedFrame INVALID_SESSION_NOT_RESUMABLE =
-            constant("{\"op\":9,\"d\":false,\"s\":null,\"t\":null}");
-    private static final byte[] DISPATCH_HEAD_OPEN = ascii("{\"op\":0,\"s\":");
+    public static final EncodedFrame HEARTBEAT_ACK = bare(Opcode.HEARTBEAT_ACK, "null");
+    public static final EncodedFrame HEARTBEAT_REQUEST = bare(Opcode.HEARTBEAT, "null");
+    public static final EncodedFrame RECONNECT = bare(Opcode.RECONNECT, "null");
+    public static final EncodedFrame INVALID_SESSION_RESUMABLE = bare(Opcode.INVALID_SESSION, "true");
+    public static final EncodedFrame INVALID_SESSION_NOT_RESUMABLE = bare(Opcode.INVALID_SESSION, "false");
+    private static final byte[] DISPATCH_HEAD_OPEN = ascii("{\"op\":" + Opcode.DISPATCH.code() + ",\"s\":");
     private static final byte[] DISPATCH_HEAD_EVENT = ascii(",\"t\":\"");
     private static final byte[] DISPATCH_HEAD_DATA = ascii("\",\"d\":");
     private static final byte[] DISPATCH_TAIL = ascii("}");
@@ -22,8 +20,7 @@ public final class ServerFrames {
     private ServerFrames() {}
 
     public static EncodedFrame hello(long heartbeatIntervalMillis) {
-        return constant("{\"op\":10,\"d\":{\"heartbeat_interval\":" + heartbeatIntervalMillis
-                + "},\"s\":null,\"t\":null}");
+        return bare(Opcode.HELLO, "{\"heartbeat_interval\":" + heartbeatIntervalMillis + "}");
     }
 
     public static EncodedFrame invalidSession(boolean resumable) {
@@ -79,8 +76,10 @@ public final class ServerFrames {
         return end;
     }
 
-    private static EncodedFrame constant(String json) {
-        return EncodedFrame.whole(json.getBytes(StandardCharsets.UTF_8));
+    /** A frame that is not a dispatch: {@code op} and {@code d}, with {@code s} and {@code t} null. */
+    private static EncodedFrame bare(Opcode op, String dJson) {
+        return EncodedFrame.whole(("{\"op\":" + op.code() + ",\"d\":" + dJson + ",\"s\":null,\"t\":null}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] ascii(String text) {

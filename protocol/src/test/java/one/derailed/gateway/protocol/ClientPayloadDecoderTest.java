@@ -3,6 +3,7 @@ package one.derailed.gateway.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +31,20 @@ class ClientPayloadDecoderTest {
     }
 
     @Test
+    void aBotSchemeBeforeTheTokenIsNotPartOfIt() throws Exception {
+        // Eris and Oceanic.js send REST's "Bot TOKEN" in IDENTIFY and RESUME; Discord accepts it.
+        assertThat(decode("{\"op\":2,\"d\":{\"token\":\"Bot abc.def\",\"properties\":{}}}"))
+                .isInstanceOfSatisfying(ClientPayload.Identify.class, identify ->
+                        assertThat(identify.token()).isEqualTo("abc.def"));
+        assertThat(decode("{\"op\":6,\"d\":{\"token\":\"bot abc.def\",\"session_id\":\"s\",\"seq\":1}}"))
+                .isInstanceOfSatisfying(ClientPayload.Resume.class, resume ->
+                        assertThat(resume.token()).isEqualTo("abc.def"));
+        assertThat(decode("{\"op\":2,\"d\":{\"token\":\"Botabc\",\"properties\":{}}}"))
+                .isInstanceOfSatisfying(ClientPayload.Identify.class, identify ->
+                        assertThat(identify.token()).isEqualTo("Botabc"));
+    }
+
+    @Test
     void decodesIdentifyWithEverything() throws Exception {
         ClientPayload payload = decode("""
                 {"op":2,"d":{"token":"abc","properties":{"os":"linux","browser":"disco","device":"disco"},
@@ -42,7 +57,13 @@ class ClientPayloadDecoderTest {
             assertThat(identify.shard()).isEqualTo(new ClientPayload.Shard(1, 4));
             assertThat(identify.intents()).isEqualTo(513);
             assertThat(identify.presence().status()).isEqualTo("dnd");
-            assertThat(identify.presence().activitiesJson()).isEqualTo("[{\"name\":\"x\",\"type\":0}]");
+            // As Discord shows activities to others: what the client set, with an id and when it was received.
+            JsonNode activity = Json.readOrMissing(
+                    identify.presence().activitiesJson().getBytes(StandardCharsets.UTF_8)).get(0);
+            assertThat(activity.get("name").asText()).isEqualTo("x");
+            assertThat(activity.get("type").asInt()).isZero();
+            assertThat(activity.get("id").isTextual()).isTrue();
+            assertThat(activity.get("created_at").asLong()).isGreaterThan(1_700_000_000_000L);
         });
     }
 

@@ -105,7 +105,7 @@ final class HttpEndpoints extends ChannelInboundHandlerAdapter {
     }
 
     static String jsonString(String text) {
-        return new String(one.derailed.gateway.core.json.DiscordObjects.string(text), StandardCharsets.UTF_8);
+        return new String(one.derailed.gateway.core.discord.JsonBytes.string(text), StandardCharsets.UTF_8);
     }
 
     private static FullHttpResponse prometheus(String text) {

@@ -3,6 +3,7 @@ package one.derailed.gateway.core.guild;
 import one.derailed.gateway.core.guild.GuildProtocol.Command;
 import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.core.user.UserProtocol;
+import one.derailed.gateway.protocol.GatewayEvent;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
@@ -57,7 +58,8 @@ final class GuildAbsent extends AbstractMatchingBehavior<Command> {
     Behavior<Command> answerWaiting(Command command) {
         switch (command) {
             case GuildProtocol.Publish publish -> {
-                if (publish.event().equals("GUILD_MEMBER_ADD") || publish.event().equals("MEMBER_JOIN")) {
+                GatewayEvent event = GatewayEvent.of(publish.event());
+                if (event == GatewayEvent.GUILD_MEMBER_ADD || event == GatewayEvent.MEMBER_JOIN) {
                     long userId = MemberEvents.userId(GuildDocument.parse(publish.data()));
                     if (userId != 0) {
                         self.services.users().tell(userId, new UserProtocol.JoinedGuild(self.guildId, publish.data()));

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import one.derailed.gateway.core.json.DiscordObjects;
+import java.util.function.BiConsumer;
+import one.derailed.gateway.core.discord.ChannelObject;
+import one.derailed.gateway.core.discord.GuildCreateObject;
+import one.derailed.gateway.core.discord.GuildObject;
+import one.derailed.gateway.core.discord.RoleObject;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Json;
 import one.derailed.gateway.store.ChannelRecord;
 import one.derailed.gateway.store.GuildSnapshot;
@@ -25,12 +30,12 @@ final class GuildDocument {
 
     GuildDocument(GuildSnapshot snapshot) {
         this.guildId = snapshot.guild().id();
-        this.guild = DiscordObjects.guild(snapshot.guild());
+        this.guild = GuildObject.of(snapshot.guild());
         for (RoleRecord role : snapshot.roles()) {
-            roles.put(Long.toString(role.id()), DiscordObjects.role(role));
+            roles.put(Long.toString(role.id()), RoleObject.of(role));
         }
         for (ChannelRecord channel : snapshot.channels()) {
-            channels.put(Long.toString(channel.id()), DiscordObjects.channel(channel));
+            channels.put(Long.toString(channel.id()), ChannelObject.of(channel));
         }
         this.memberCount = snapshot.memberCount();
     }
@@ -58,14 +63,15 @@ final class GuildDocument {
      * changes it. Payloads are Discord's: GUILD_UPDATE a guild, CHANNEL_* a channel, GUILD_ROLE_CREATE/UPDATE
      * {@code {guild_id, role}}, GUILD_ROLE_DELETE {@code {guild_id, role_id}}.
      */
-    boolean apply(String event, JsonNode d) {
+    boolean apply(GatewayEvent event, JsonNode d) {
         boolean changed = switch (event) {
-            case "GUILD_UPDATE" -> mergeGuild(d);
-            case "CHANNEL_CREATE", "CHANNEL_UPDATE" -> put(channels, d);
-            case "CHANNEL_DELETE" -> channels.remove(d.path("id").asText()) != null;
-            case "GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE" -> put(roles, d.path("role"));
-            case "GUILD_ROLE_DELETE" -> roles.remove(d.path("role_id").asText()) != null;
-            default -> false;
+            case GUILD_UPDATE -> mergeGuild(d);
+            case CHANNEL_CREATE, CHANNEL_UPDATE -> put(channels, d, ChannelObject.completed(d), ObjectNode::setAll);
+            case CHANNEL_DELETE -> channels.remove(d.path("id").asText()) != null;
+            case GUILD_ROLE_CREATE, GUILD_ROLE_UPDATE ->
+                    put(roles, d.path("role"), RoleObject.completed(d.path("role")), RoleObject::update);
+            case GUILD_ROLE_DELETE -> roles.remove(d.path("role_id").asText()) != null;
+            case null, default -> false;
         };
         if (changed) {
             encodedFields = null;
@@ -87,15 +93,20 @@ final class GuildDocument {
         return true;
     }
 
-    private static boolean put(Map<String, ObjectNode> items, JsonNode item) {
-        if (!item.isObject() || !item.path("id").isTextual()) {
+    /**
+     * An update's fields replace the cached item's ({@code update}); a new item is kept completed with Discord's defaults
+     * ({@code complete}, null when the item is not an object with an id), so a later GUILD_CREATE shows it whole.
+     */
+    private static boolean put(Map<String, ObjectNode> items, JsonNode item, ObjectNode complete,
+                               BiConsumer<ObjectNode, ObjectNode> update) {
+        if (complete == null) {
             return false;
         }
-        ObjectNode existing = items.get(item.get("id").asText());
+        ObjectNode existing = items.get(complete.get("id").asText());
         if (existing != null) {
-            existing.setAll((ObjectNode) item);
+            update.accept(existing, (ObjectNode) item);
         } else {
-            items.put(item.get("id").asText(), ((ObjectNode) item).deepCopy());
+            items.put(complete.get("id").asText(), complete);
         }
         return true;
     }
@@ -103,18 +114,7 @@ final class GuildDocument {
     /** The document's fields as JSON object members without the braces, encoded once per change. */
     byte[] encodedFields() {
         if (encodedFields == null) {
-            ObjectNode fields = guild.deepCopy();
-            fields.putArray("roles").addAll(roles.values());
-            fields.putArray("channels").addAll(channels.values());
-            fields.putArray("emojis");
-            fields.putArray("stickers");
-            fields.putArray("features");
-            fields.putArray("threads");
-            fields.putArray("voice_states");
-            fields.putArray("stage_instances");
-            fields.putArray("guild_scheduled_events");
-            byte[] object = DiscordObjects.bytes(fields);
-            encodedFields = java.util.Arrays.copyOfRange(object, 1, object.length - 1);
+            encodedFields = GuildCreateObject.guildPart(guild, roles.values(), channels.values());
         }
         return encodedFields;
     }

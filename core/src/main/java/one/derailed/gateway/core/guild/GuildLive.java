@@ -14,6 +14,7 @@ import one.derailed.gateway.core.guild.GuildProtocol.Subscribe;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.core.user.UserProtocol;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -325,26 +326,27 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
             publish.replyTo().tell(GuildProtocol.PublishAck.ACCEPTED);
             return this;
         }
-        Behavior<Command> next = switch (publish.event()) {
-            case "GUILD_MEMBER_ADD", "MEMBER_JOIN" -> onMemberJoined(publish);
-            case "GUILD_MEMBER_REMOVE", "GUILD_BAN_ADD" -> onMemberGone(publish);
-            case "GUILD_MEMBER_UPDATE" -> {
+        GatewayEvent event = GatewayEvent.of(publish.event());
+        Behavior<Command> next = switch (event) {
+            case GUILD_MEMBER_ADD, MEMBER_JOIN -> onMemberJoined(publish);
+            case GUILD_MEMBER_REMOVE, GUILD_BAN_ADD -> onMemberGone(publish, event);
+            case GUILD_MEMBER_UPDATE -> {
                 state.updateMember(MemberEvents.userId(GuildDocument.parse(publish.data())), publish.data());
                 fanOut(publish.event(), publish.data(), Intents.GUILD_MEMBERS, 0);
                 yield this;
             }
-            case "GUILD_DELETE" -> onGuildDeleted(publish);
-            case "GUILD_UPDATE", "CHANNEL_CREATE", "CHANNEL_UPDATE", "CHANNEL_DELETE", "GUILD_ROLE_CREATE",
-                    "GUILD_ROLE_UPDATE", "GUILD_ROLE_DELETE" -> {
-                document.apply(publish.event(), GuildDocument.parse(publish.data()));
-                fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+            case GUILD_DELETE -> onGuildDeleted(publish);
+            case GUILD_UPDATE, CHANNEL_CREATE, CHANNEL_UPDATE, CHANNEL_DELETE, GUILD_ROLE_CREATE, GUILD_ROLE_UPDATE,
+                    GUILD_ROLE_DELETE -> {
+                document.apply(event, GuildDocument.parse(publish.data()));
+                fanOut(publish.event(), publish.data(), GatewayEvent.guildIntentOf(publish.event()), 0);
                 yield this;
             }
-            default -> {
-                if (Intents.carriesMessageContent(publish.event())) {
+            case null, default -> {
+                if (GatewayEvent.carriesMessageContent(publish.event())) {
                     fanOutMessage(publish.event(), publish.data());
                 } else {
-                    fanOut(publish.event(), publish.data(), Intents.requiredFor(publish.event()), 0);
+                    fanOut(publish.event(), publish.data(), GatewayEvent.guildIntentOf(publish.event()), 0);
                 }
                 yield this;
             }
@@ -355,9 +357,9 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
 
     /** Why a publish cannot be taken, or null: an event that could grow the cached guild past its bound. */
     private String refusal(GuildProtocol.Publish publish) {
-        boolean grows = switch (publish.event()) {
-            case "GUILD_UPDATE", "CHANNEL_CREATE", "CHANNEL_UPDATE", "GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE" -> true;
-            default -> false;
+        boolean grows = switch (GatewayEvent.of(publish.event())) {
+            case GUILD_UPDATE, CHANNEL_CREATE, CHANNEL_UPDATE, GUILD_ROLE_CREATE, GUILD_ROLE_UPDATE -> true;
+            case null, default -> false;
         };
         if (grows && document.encodedFields().length + publish.data().length > limits.maxGuildDocumentBytes()) {
             return publish.event() + " could make guild " + self.guildId + "'s cached object larger than "
@@ -383,7 +385,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
      * the event and, if the member was visibly online, the presence go offline. A subscription of theirs still on
      * its way is checked against the store when it arrives.
      */
-    private Behavior<Command> onMemberGone(GuildProtocol.Publish publish) {
+    private Behavior<Command> onMemberGone(GuildProtocol.Publish publish, GatewayEvent event) {
         long userId = MemberEvents.userId(GuildDocument.parse(publish.data()));
         if (userId != 0) {
             removals.removed(userId, System.nanoTime());
@@ -397,10 +399,10 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
                 announcePresence(userId, 0);
             }
         }
-        if (publish.event().equals("GUILD_MEMBER_REMOVE")) {
+        if (event == GatewayEvent.GUILD_MEMBER_REMOVE) {
             document.memberLeft();
         }
-        int required = Intents.requiredFor(publish.event());
+        int required = GatewayEvent.guildIntentOf(publish.event());
         fanOut(publish.event(), publish.data(), required, 0, userId);
         idleWhenEmpty();
         return this;
@@ -478,13 +480,13 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
      * it is. {@code originSession} (or 0) is the session that changed it, which needs no echo.
      */
     private void announcePresence(long userId, long originSession) {
-        fanOut("PRESENCE_UPDATE", state.presenceUpdate(userId), Intents.GUILD_PRESENCES, userId);
+        fanOut(GatewayEvent.PRESENCE_UPDATE.name(), state.presenceUpdate(userId), Intents.GUILD_PRESENCES, userId);
         byte[] asSelf = null;
         for (Map.Entry<ActorRef<RelayProtocol.Command>, long[]> node : state.sessionsOf(userId).entrySet()) {
             long[] others = Arrays.stream(node.getValue()).filter(s -> s != originSession).toArray();
             if (others.length > 0) {
                 asSelf = asSelf != null ? asSelf : state.presenceAsSelf(userId);
-                deliver(node.getKey(), others, "PRESENCE_UPDATE", asSelf);
+                deliver(node.getKey(), others, GatewayEvent.PRESENCE_UPDATE.name(), asSelf);
             }
         }
     }
@@ -494,7 +496,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
      * without MESSAGE_CONTENT that are neither its author nor mentioned in it.
      */
     private void fanOutMessage(String event, byte[] data) {
-        int required = Intents.requiredFor(event);
+        int required = GatewayEvent.guildIntentOf(event);
         log(new LoggedEvent(event, data, required, 0, true, 0));
         MessageContent message = MessageContent.of(data);
         byte[] stripped = null;

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import one.derailed.gateway.core.collections.LongObjectMap;
-import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.discord.GuildCreateObject;
+import one.derailed.gateway.core.discord.MemberObject;
+import one.derailed.gateway.core.discord.PresenceObject;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.protocol.Intents;
@@ -311,24 +313,22 @@ final class GuildState {
 
     private StringBuilder presenceText(StringBuilder out, long userId, OnlineMember entry, boolean asSelf) {
         boolean shown = entry != null && (asSelf || entry.latest.visibleToOthers());
-        out.append("{\"user\":{\"id\":\"").append(userId).append("\"},\"guild_id\":\"").append(guildId)
-                .append("\",\"status\":\"").append(shown ? entry.latest.status() : "offline")
-                .append("\",\"activities\":").append(shown ? entry.latest.activitiesJson() : "[]")
-                .append(",\"client_status\":{");
-        if (shown) {
-            boolean first = true;
-            for (Presence.Platform platform : PLATFORMS) {
-                if (hasPlatform(entry, platform)) {
-                    out.append(first ? "\"" : ",\"").append(platform.name()).append("\":\"")
-                            .append(entry.latest.status()).append('"');
-                    first = false;
-                }
+        if (!shown) {
+            return PresenceObject.appendOffline(out, userId, guildId);
+        }
+        int platforms = 0;
+        for (Presence.Platform platform : PLATFORMS) {
+            if (hasPlatform(entry, platform)) {
+                platforms |= 1 << platform.ordinal();
             }
         }
-        return out.append("}}");
+        return PresenceObject.append(out, userId, guildId, entry.latest.status(), entry.latest.activitiesJson(),
+                PLATFORM_NAMES, platforms);
     }
 
     private static final Presence.Platform[] PLATFORMS = Presence.Platform.values();
+    private static final String[] PLATFORM_NAMES =
+            java.util.Arrays.stream(PLATFORMS).map(Presence.Platform::name).toArray(String[]::new);
 
     private static boolean hasPlatform(OnlineMember entry, Presence.Platform platform) {
         for (int i = 0, n = entry.sessionCount(); i < n; i++) {
@@ -348,13 +348,7 @@ final class GuildState {
         boolean withPresences = Intents.allows(intents, Intents.GUILD_PRESENCES);
         ByteArrayOutputStream out = new ByteArrayOutputStream(
                 1024 + (withPresences ? Math.min(online.size(), 1 << 20) * 64 : 256));
-        out.write('{');
-        out.writeBytes(document.encodedFields());
-        long memberCount = document.memberCount();
-        out.writeBytes((",\"member_count\":" + memberCount + ",\"large\":" + (memberCount > largeThreshold)
-                + ",\"joined_at\":").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(joinedAt == null ? "null".getBytes(StandardCharsets.US_ASCII) : DiscordObjects.string(joinedAt));
-        out.writeBytes(",\"unavailable\":false,\"members\":[".getBytes(StandardCharsets.US_ASCII));
+        GuildCreateObject.open(out, document.encodedFields(), document.memberCount(), largeThreshold, joinedAt);
         OnlineMember receiver = online.get(receiverId);
         boolean[] first = {true};
         if (receiver != null) {
@@ -377,9 +371,7 @@ final class GuildState {
                 }
             });
         }
-        out.writeBytes("],\"presences\":[".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(presences.toString().getBytes(StandardCharsets.UTF_8));
-        out.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+        GuildCreateObject.close(out, presences.toString().getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
     }
 
@@ -490,14 +482,18 @@ final class GuildState {
         return Arrays.copyOf(wentOffline, count);
     }
 
-    /** Replaces an online member's member object (GUILD_MEMBER_UPDATE); false when the user is not online here. */
-    boolean updateMember(long userId, byte[] member) {
+    /**
+     * Applies a GUILD_MEMBER_UPDATE {@code d} to an online member's member object: its fields replace the cached
+     * ones, the others (Discord's update has no deaf or mute) stay. False when the user is not online here.
+     */
+    boolean updateMember(long userId, byte[] update) {
         OnlineMember entry = online.get(userId);
         if (entry == null) {
             return false;
         }
-        memberBytes += member.length - entry.member.length;
-        entry.member = member;
+        byte[] updated = MemberObject.updated(entry.member, update);
+        memberBytes += updated.length - entry.member.length;
+        entry.member = updated;
         return true;
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
 import java.util.Set;
-import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.discord.JsonBytes;
 
 /**
  * MessageContent is what the MESSAGE_CONTENT intent governs in one message event, read once per event: who sees the
@@ -37,13 +37,13 @@ final class MessageContent {
 
     byte[] withoutContent() {
         if (!message.isObject()) {
-            return DiscordObjects.bytes(message);
+            return JsonBytes.bytes(message);
         }
         ObjectNode stripped = ((ObjectNode) message).deepCopy();
         stripped.put("content", "");
         stripped.putArray("embeds");
         stripped.putArray("attachments");
         stripped.putArray("components");
-        return DiscordObjects.bytes(stripped);
+        return JsonBytes.bytes(stripped);
     }
 }

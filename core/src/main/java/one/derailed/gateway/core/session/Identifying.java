@@ -2,13 +2,14 @@ package one.derailed.gateway.core.session;
 
 import java.util.ArrayList;
 import java.util.List;
-import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.discord.ReadyObject;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import one.derailed.gateway.core.user.UserProtocol;
 import one.derailed.gateway.protocol.ClientPayload;
 import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.protocol.ServerFrames;
 import one.derailed.gateway.store.MemberRecord;
@@ -208,7 +209,7 @@ final class Identifying extends AbstractMatchingBehavior<Command> {
         state.largeThreshold = identify.largeThreshold();
         state.shardId = shardId;
         state.shardCount = shardCount;
-        state.dispatch("READY", DiscordObjects.ready(state.user, memberships.stream().map(MemberRecord::guildId)
+        state.dispatch(GatewayEvent.READY.name(), ReadyObject.encode(state.user, memberships.stream().map(MemberRecord::guildId)
                         .toList(), state.sessionId(), state.services.resumeGatewayUrl(),
                 identify.shard() == null ? null : new int[] {shardId, shardCount}));
         for (MemberRecord membership : memberships) {

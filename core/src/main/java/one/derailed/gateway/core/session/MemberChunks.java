@@ -8,13 +8,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.discord.JsonBytes;
+import one.derailed.gateway.core.discord.MemberObject;
 import one.derailed.gateway.protocol.ClientPayload;
 import one.derailed.gateway.protocol.Json;
 import one.derailed.gateway.store.MemberRecord;
 
 /**
- * MemberChunks encodes the answer to an op 8 request as GUILD_MEMBERS_CHUNK payloads: members split into chunks of
+ * MemberChunks encodes the answer to an op 8 request as GUILD_MEMBERS_CHUNK payloads (docs: topics/gateway-events,
+ * "Guild Members Chunk"), each member by {@link MemberObject}: members split into chunks of
  * at most {@code chunkSize}, each chunk with the presences of its own members, the ids asked for but not found in
  * the first chunk, and the request's nonce in every chunk. An answer with no members is one empty chunk.
  */
@@ -63,24 +65,24 @@ final class MemberChunks {
         List<byte[]> encodedMembers = new ArrayList<>(part.size());
         List<byte[]> chunkPresences = new ArrayList<>();
         for (MemberRecord member : part) {
-            encodedMembers.add(DiscordObjects.bytes(DiscordObjects.member(member)));
+            encodedMembers.add(MemberObject.encode(member));
             byte[] presence = presenceByUser.get(member.user().id());
             if (presence != null) {
                 chunkPresences.add(presence);
             }
         }
-        DiscordObjects.writeArray(out, encodedMembers);
+        JsonBytes.writeArray(out, encodedMembers);
         out.writeBytes(",\"not_found\":".getBytes(StandardCharsets.US_ASCII));
         List<byte[]> ids = new ArrayList<>();
-        notFound.forEach(id -> ids.add(DiscordObjects.string(Long.toString(id))));
-        DiscordObjects.writeArray(out, ids);
+        notFound.forEach(id -> ids.add(JsonBytes.string(Long.toString(id))));
+        JsonBytes.writeArray(out, ids);
         if (request.presences()) {
             out.writeBytes(",\"presences\":".getBytes(StandardCharsets.US_ASCII));
-            DiscordObjects.writeArray(out, chunkPresences);
+            JsonBytes.writeArray(out, chunkPresences);
         }
         if (request.nonce() != null) {
             out.writeBytes(",\"nonce\":".getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(DiscordObjects.string(request.nonce()));
+            out.writeBytes(JsonBytes.string(request.nonce()));
         }
         out.write('}');
         return out.toByteArray();

@@ -6,6 +6,7 @@ import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import one.derailed.gateway.protocol.ClientPayload;
 import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.store.MemberRecord;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -49,7 +50,7 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
             return state.closeWith(CloseCode.INVALID_INTENTS, "requesting presences needs the GUILD_PRESENCES intent");
         }
         if (!state.guilds.contains(request.guildId())) {
-            state.dispatch("GUILD_MEMBERS_CHUNK", MemberChunks.chunk(request, 0, 1, List.of(), List.of(),
+            state.dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(), MemberChunks.chunk(request, 0, 1, List.of(), List.of(),
                     request.userIds() == null ? List.of()
                             : java.util.Arrays.stream(request.userIds()).boxed().toList()));
             return current;
@@ -140,11 +141,11 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
     private Behavior<Step> send(List<MemberRecord> members, List<byte[]> presences, boolean more) {
         if (!everyone()) {
             for (byte[] chunk : MemberChunks.encode(request, members, presences, chunkSize)) {
-                session.tell(new Delivery.Dispatch("GUILD_MEMBERS_CHUNK", chunk));
+                session.tell(new Delivery.Dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(), chunk));
             }
             return Behaviors.stopped();
         }
-        session.tell(new Delivery.Dispatch("GUILD_MEMBERS_CHUNK",
+        session.tell(new Delivery.Dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(),
                 MemberChunks.chunk(request, sent++, chunkCount, members, presences, List.of())));
         if (more) {
             readPage();
@@ -157,7 +158,7 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
     private Behavior<Step> finishEmpty() {
         int count = Math.max(chunkCount, 1);
         while (sent < count) {
-            session.tell(new Delivery.Dispatch("GUILD_MEMBERS_CHUNK",
+            session.tell(new Delivery.Dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(),
                     MemberChunks.chunk(request, sent++, count, List.of(), List.of(), List.of())));
         }
         return Behaviors.stopped();

@@ -1,9 +1,12 @@
 package one.derailed.gateway.core.session;
 
 import java.util.List;
+import one.derailed.gateway.core.discord.MemberObject;
+import one.derailed.gateway.core.discord.ResumedObject;
 import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.ServerFrames;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -84,9 +87,11 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             case Delivery.GuildDown down -> onGuildDown(down);
             case Delivery.JoinGuild join -> {
                 if (!state.guilds.contains(join.guildId())) {
-                    if (join.member() != null) {
-                        var member = one.derailed.gateway.protocol.Json.readOrMissing(join.member());
-                        state.subscribe(join.guildId(), join.member(), member.path("joined_at").asText(null), 0);
+                    // a published member is completed with Discord's defaults; one without a user is read instead
+                    byte[] published = join.member() == null ? null : MemberObject.completed(join.member());
+                    if (published != null) {
+                        var member = one.derailed.gateway.protocol.Json.readOrMissing(published);
+                        state.subscribe(join.guildId(), published, member.path("joined_at").asText(null), 0);
                     } else {
                         state.loadMember(join.guildId(), 0);
                     }
@@ -150,7 +155,8 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             state.services.metrics().renewal("resynced");
         }
         subscription.clientHas = true;
-        return state.dispatch("GUILD_CREATE", available.guildCreate()) ? this : overflowedWhileAway();
+        return state.dispatch(GatewayEvent.GUILD_CREATE.name(), available.guildCreate()) ? this
+                : overflowedWhileAway();
     }
 
     private Behavior<Command> onGuildDown(Delivery.GuildDown down) {
@@ -262,12 +268,10 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         for (ReplayBuffer.Entry entry : missed) {
             candidate.send(ServerFrames.dispatch(entry.seq(), entry.event(), entry.data()));
         }
-        state.dispatch("RESUMED", RESUMED_DATA);
+        state.dispatch(GatewayEvent.RESUMED.name(), ResumedObject.data());
         state.services.metrics().resumed();
         return new Live(state);
     }
-
-    private static final byte[] RESUMED_DATA = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     Behavior<Command> invalid(Connection candidate) {
         candidate.send(ServerFrames.invalidSession(false));

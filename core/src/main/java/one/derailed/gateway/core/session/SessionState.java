@@ -1,13 +1,15 @@
 package one.derailed.gateway.core.session;
 
-import java.nio.charset.StandardCharsets;
 import one.derailed.gateway.core.guild.GuildProtocol;
-import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.discord.GuildDeleteObject;
+import one.derailed.gateway.core.discord.JsonBytes;
+import one.derailed.gateway.core.discord.MemberObject;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.core.user.UserProtocol;
 import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.store.MemberRecord;
 import one.derailed.gateway.store.UserRecord;
 import org.apache.pekko.actor.typed.Behavior;
@@ -73,13 +75,12 @@ final class SessionState {
 
     /** Tells the client a guild it has is gone ({@code unavailable}: for now). */
     boolean guildDeleted(long guildId, boolean unavailable) {
-        String d = "{\"id\":\"" + guildId + "\"" + (unavailable ? ",\"unavailable\":true}" : "}");
-        return dispatch("GUILD_DELETE", d.getBytes(StandardCharsets.US_ASCII));
+        return dispatch(GatewayEvent.GUILD_DELETE.name(), GuildDeleteObject.encode(guildId, unavailable));
     }
 
     void subscribe(MemberRecord membership, long renews) {
-        subscribe(membership.guildId(), DiscordObjects.bytes(DiscordObjects.member(membership)),
-                DiscordObjects.timestamp(membership.joinedAt()), renews);
+        subscribe(membership.guildId(), MemberObject.encode(membership), JsonBytes.timestamp(membership.joinedAt()),
+                renews);
     }
 
     /** Sends the guild this session's subscription ({@code renews}: the incarnation it had, 0 for the whole guild). */

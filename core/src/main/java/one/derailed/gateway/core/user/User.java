@@ -15,6 +15,7 @@ import one.derailed.gateway.core.renewal.RenewalLog;
 import one.derailed.gateway.core.user.UserProtocol.Attach;
 import one.derailed.gateway.core.user.UserProtocol.Command;
 import one.derailed.gateway.core.user.UserProtocol.LoggedEvent;
+import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -230,13 +231,13 @@ public final class User extends AbstractMatchingBehavior<Command> {
             publish.replyTo().tell(new UserProtocol.Delivered(0));
             return this;
         }
-        if (publish.event().equals("GUILD_CREATE")) {
+        if (GatewayEvent.of(publish.event()) == GatewayEvent.GUILD_CREATE) {
             long guildId = guildIdOf(publish.data());
             int count = guildId == 0 ? 0 : join(guildId, null);
             publish.replyTo().tell(new UserProtocol.Delivered(count));
             return this;
         }
-        int required = Intents.requiredForDirect(publish.event());
+        int required = GatewayEvent.directIntentOf(publish.event());
         appendToLog(new LoggedEvent(publish.event(), publish.data(), required, 0));
         int count = 0;
         for (Map.Entry<ActorRef<RelayProtocol.Command>, Map<Long, Attach>> node : sessions.entrySet()) {

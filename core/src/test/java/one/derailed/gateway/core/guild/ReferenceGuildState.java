@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import one.derailed.gateway.core.json.DiscordObjects;
+import one.derailed.gateway.core.discord.JsonBytes;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.core.relay.RelayProtocol;
@@ -177,7 +177,7 @@ final class ReferenceGuildState {
         out.writeBytes((",\"member_count\":" + memberCount + ",\"large\":" + (memberCount > largeThreshold)
                 + ",\"joined_at\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.writeBytes(joinedAt == null ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
-                : DiscordObjects.string(joinedAt));
+                : JsonBytes.string(joinedAt));
         out.writeBytes(",\"unavailable\":false,\"members\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         boolean withPresences = Intents.allows(intents, Intents.GUILD_PRESENCES);
         List<byte[]> members = new ArrayList<>();
@@ -197,9 +197,9 @@ final class ReferenceGuildState {
                 }
             });
         }
-        DiscordObjects.writeArray(out, members);
+        JsonBytes.writeArray(out, members);
         out.writeBytes(",\"presences\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        DiscordObjects.writeArray(out, presences);
+        JsonBytes.writeArray(out, presences);
         out.write('}');
         return out.toByteArray();
     }
@@ -304,7 +304,7 @@ final class ReferenceGuildState {
         if (entry == null) {
             return false;
         }
-        entry.member = member;
+        entry.member = one.derailed.gateway.core.discord.MemberObject.updated(entry.member, member);
         return true;
     }
 
