@@ -58,6 +58,28 @@ public final class ConcurrentLongObjectMap<V> {
         return size;
     }
 
+    /**
+     * The keys with a value at one moment, lock-free: entries put or removed meanwhile may or may not be among them.
+     */
+    public long[] keys() {
+        Table t = table;
+        long[] found = new long[Math.max(size, 0) + 16];
+        int count = 0;
+        if (zeroValue != null) {
+            found[count++] = 0;
+        }
+        for (int i = 0; i < t.keys.length; i++) {
+            long key = (long) KEYS.getAcquire(t.keys, i);
+            if (key != 0 && VALUES.getAcquire(t.values, i) != null) {
+                if (count == found.length) {
+                    found = java.util.Arrays.copyOf(found, count * 2);
+                }
+                found[count++] = key;
+            }
+        }
+        return java.util.Arrays.copyOf(found, count);
+    }
+
     /** The value of {@code key}, or null. Lock-free. */
     @SuppressWarnings("unchecked")
     public V get(long key) {

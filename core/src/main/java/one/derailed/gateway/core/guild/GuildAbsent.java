@@ -67,12 +67,12 @@ final class GuildAbsent extends AbstractMatchingBehavior<Command> {
                 }
                 publish.replyTo().tell(GuildProtocol.PublishAck.ACCEPTED);
             }
-            case GuildProtocol.Subscribe subscribe -> subscribe.relay().tell(new RelayProtocol.Unsubscribed(
+            case GuildProtocol.Subscribe subscribe -> self.link.tell(subscribe.relay(), new RelayProtocol.Unsubscribed(
                     new long[] {subscribe.session()}, self.guildId, false));
             case GuildProtocol.Move move -> {
-                move.newRelay().tell(new RelayProtocol.Unsubscribed(new long[] {move.newSession()}, self.guildId,
+                self.link.tell(move.newRelay(), new RelayProtocol.Unsubscribed(new long[] {move.newSession()}, self.guildId,
                         false));
-                move.relay().tell(new RelayProtocol.Drained(move.session(), self.guildId));
+                self.link.tell(move.relay(), new RelayProtocol.Drained(move.session(), self.guildId));
             }
             case GuildProtocol.GetInfo get -> get.replyTo().tell(new GuildProtocol.Info(0, false));
             case GuildProtocol.GetPresences get -> get.replyTo().tell(new GuildProtocol.Presences(java.util.List.of()));

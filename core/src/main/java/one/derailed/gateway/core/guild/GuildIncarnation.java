@@ -2,6 +2,7 @@ package one.derailed.gateway.core.guild;
 
 import java.util.concurrent.ThreadLocalRandom;
 import one.derailed.gateway.core.ingress.RecentKeys;
+import one.derailed.gateway.core.relay.RelayLink;
 import one.derailed.gateway.core.renewal.RenewalLog;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -23,6 +24,8 @@ final class GuildIncarnation {
     final long startedNanos = System.nanoTime();
     final RenewalLog<GuildProtocol.LoggedEvent> log;
     final RecentKeys keys;
+    /** Numbers what this incarnation sends each relay, so a relay can tell when one was lost. */
+    final RelayLink link;
     /** Set when this incarnation asked to be passivated: its HandOff then stops it without handing anything over. */
     boolean passivating;
 
@@ -37,6 +40,7 @@ final class GuildIncarnation {
         this.log = new RenewalLog<>(services.settings().renewalLogMaxEvents(),
                 services.settings().renewalLogMaxBytes(), GuildProtocol.LoggedEvent::sizeBytes);
         this.keys = new RecentKeys(services.settings().idempotencyWindow(), services.settings().idempotencyMaxKeys());
+        this.link = new RelayLink(context.getSelf(), true, guildId);
     }
 
     /** A random non-zero id: 0 means "no incarnation" to sessions. */

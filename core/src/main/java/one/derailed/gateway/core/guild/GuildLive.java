@@ -152,7 +152,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
             int removal = lastRemovalOf(missed, subscribe.userId());
             if (removal >= 0) {
                 replay(subscribe, missed.subList(0, removal + 1));
-                subscribe.relay().tell(new RelayProtocol.Unsubscribed(new long[] {subscribe.session()},
+                self.link.tell(subscribe.relay(), new RelayProtocol.Unsubscribed(new long[] {subscribe.session()},
                         self.guildId, false));
                 return;
             }
@@ -161,7 +161,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
         boolean cameOnline = state.subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(),
                 subscribe.intents(), subscribe.member(), subscribe.presence());
         byte[] guildCreate = missed != null ? null : guildCreateFor(subscribe);
-        subscribe.relay().tell(new RelayProtocol.Subscribed(subscribe.session(), self.guildId, self.incarnation,
+        self.link.tell(subscribe.relay(), new RelayProtocol.Subscribed(subscribe.session(), self.guildId, self.incarnation,
                 guildCreate, resync, self.context.getSelf()));
         if (missed != null) {
             replay(subscribe, missed);
@@ -195,7 +195,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
                 MessageContent message = MessageContent.of(data);
                 data = message.seenInFullBy(subscribe.userId()) ? data : message.withoutContent();
             }
-            subscribe.relay().tell(new RelayProtocol.Deliver(new long[] {subscribe.session()}, event.event(), data));
+            self.link.tell(subscribe.relay(), new RelayProtocol.Deliver(new long[] {subscribe.session()}, event.event(), data));
         }
     }
 
@@ -230,12 +230,12 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
         if (checked.failure() != null) {
             self.context.getLog().warn("guild {}: could not check the membership of user {}: {}", self.guildId,
                     subscribe.userId(), checked.failure());
-            subscribe.relay().tell(new RelayProtocol.GuildDown(session, self.guildId, true));
+            self.link.tell(subscribe.relay(), new RelayProtocol.GuildDown(session, self.guildId, true));
         } else if (checked.member()) {
             removals.joined(subscribe.userId());
             take(subscribe, false);
         } else {
-            subscribe.relay().tell(new RelayProtocol.Unsubscribed(session, self.guildId, false));
+            self.link.tell(subscribe.relay(), new RelayProtocol.Unsubscribed(session, self.guildId, false));
         }
         return this;
     }
@@ -264,13 +264,13 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
         if (moved) {
             watchNode(move.newRelay());
             unwatchIfGone(move.relay());
-            move.newRelay().tell(new RelayProtocol.Subscribed(move.newSession(), self.guildId, self.incarnation, null,
+            self.link.tell(move.newRelay(), new RelayProtocol.Subscribed(move.newSession(), self.guildId, self.incarnation, null,
                     false, self.context.getSelf()));
         } else {
-            move.newRelay().tell(new RelayProtocol.Resubscribe(new long[] {move.newSession()}, self.guildId,
+            self.link.tell(move.newRelay(), new RelayProtocol.Resubscribe(new long[] {move.newSession()}, self.guildId,
                     move.incarnation()));
         }
-        move.relay().tell(new RelayProtocol.Drained(move.session(), self.guildId));
+        self.link.tell(move.relay(), new RelayProtocol.Drained(move.session(), self.guildId));
         return this;
     }
 
@@ -279,6 +279,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
      * with no session are announced offline, as if each had closed.
      */
     private Behavior<Command> onNodeLost(GuildSignals.NodeLost lost) {
+        self.link.forget(lost.relay());
         checking.keySet().removeIf(key -> key.relay().equals(lost.relay()));
         awaitingHandover.keySet().removeIf(key -> key.relay().equals(lost.relay()));
         long[] wentOffline = state.removeNode(lost.relay());
@@ -392,7 +393,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
             dropWaiting(userId);
             boolean wasVisible = state.isVisiblyOnline(userId);
             state.removeUser(userId).forEach((relay, sessions) -> {
-                relay.tell(new RelayProtocol.Unsubscribed(sessions, self.guildId, false));
+                self.link.tell(relay, new RelayProtocol.Unsubscribed(sessions, self.guildId, false));
                 unwatchIfGone(relay);
             });
             if (wasVisible) {
@@ -415,7 +416,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
                 if (entry.getValue().userId() != userId) {
                     return false;
                 }
-                entry.getKey().relay().tell(new RelayProtocol.Unsubscribed(new long[] {entry.getKey().session()},
+                self.link.tell(entry.getKey().relay(), new RelayProtocol.Unsubscribed(new long[] {entry.getKey().session()},
                         self.guildId, false));
                 return true;
             });
@@ -426,9 +427,9 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     private Behavior<Command> onGuildDeleted(GuildProtocol.Publish publish) {
         boolean unavailable = GuildDocument.parse(publish.data()).path("unavailable").asBoolean(false);
         state.allSessions().forEach((relay, sessions) ->
-                relay.tell(new RelayProtocol.Unsubscribed(sessions, self.guildId, unavailable)));
+                self.link.tell(relay, new RelayProtocol.Unsubscribed(sessions, self.guildId, unavailable)));
         for (Map<SessionKey, Subscribe> waiting : List.of(checking, awaitingHandover)) {
-            waiting.keySet().forEach(key -> key.relay().tell(new RelayProtocol.Unsubscribed(
+            waiting.keySet().forEach(key -> self.link.tell(key.relay(), new RelayProtocol.Unsubscribed(
                     new long[] {key.session()}, self.guildId, unavailable)));
         }
         self.passivate();
@@ -539,11 +540,11 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     private void deliver(ActorRef<RelayProtocol.Command> relay, long[] sessions, String event, byte[] data) {
         int most = limits.maxRecipientsPerDelivery();
         if (sessions.length <= most) {
-            relay.tell(new RelayProtocol.Deliver(sessions, event, data));
+            self.link.tell(relay, new RelayProtocol.Deliver(sessions, event, data));
             return;
         }
         for (int from = 0; from < sessions.length; from += most) {
-            relay.tell(new RelayProtocol.Deliver(Arrays.copyOfRange(sessions, from,
+            self.link.tell(relay, new RelayProtocol.Deliver(Arrays.copyOfRange(sessions, from,
                     Math.min(sessions.length, from + most)), event, data));
         }
     }

@@ -111,12 +111,12 @@ final class GuildLoading extends AbstractMatchingBehavior<Command> {
             case GuildProtocol.Publish publish -> publish.replyTo().tell(GuildProtocol.PublishAck.refused(
                     "guild " + self.guildId + " is loading and holds " + stash.size()
                             + " messages (guilds.stash-capacity): try again"));
-            case GuildProtocol.Subscribe subscribe -> subscribe.relay().tell(new RelayProtocol.GuildDown(
+            case GuildProtocol.Subscribe subscribe -> self.link.tell(subscribe.relay(), new RelayProtocol.GuildDown(
                     new long[] {subscribe.session()}, self.guildId, true));
             case GuildProtocol.Move move -> {
-                move.newRelay().tell(new RelayProtocol.Resubscribe(new long[] {move.newSession()}, self.guildId,
+                self.link.tell(move.newRelay(), new RelayProtocol.Resubscribe(new long[] {move.newSession()}, self.guildId,
                         move.incarnation()));
-                move.relay().tell(new RelayProtocol.Drained(move.session(), self.guildId));
+                self.link.tell(move.relay(), new RelayProtocol.Drained(move.session(), self.guildId));
             }
             case GuildProtocol.GetInfo get -> get.replyTo().tell(new GuildProtocol.Info(0, false));
             case GuildProtocol.GetPresences get -> get.replyTo().tell(new GuildProtocol.Presences(java.util.List.of()));
@@ -172,10 +172,10 @@ final class GuildLoading extends AbstractMatchingBehavior<Command> {
         switch (waiting) {
             case GuildProtocol.Subscribe subscribe -> {
                 controls.markToldDown(subscribe.relay(), subscribe.session());
-                subscribe.relay().tell(new RelayProtocol.GuildDown(new long[] {subscribe.session()}, self.guildId,
+                self.link.tell(subscribe.relay(), new RelayProtocol.GuildDown(new long[] {subscribe.session()}, self.guildId,
                         false));
             }
-            case GuildProtocol.Move move -> move.newRelay().tell(new RelayProtocol.GuildDown(
+            case GuildProtocol.Move move -> self.link.tell(move.newRelay(), new RelayProtocol.GuildDown(
                     new long[] {move.newSession()}, self.guildId, false));
             default -> { }
         }

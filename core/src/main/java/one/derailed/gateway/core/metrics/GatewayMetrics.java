@@ -38,6 +38,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter heartbeatTimeouts;
     private final Counter relayFailures;
     private final Counter duplicatePublishes;
+    private final Counter relayGaps;
     private final ConcurrentHashMap<String, Counter> renewals = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> sessionEnds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> closes = new ConcurrentHashMap<>();
@@ -75,6 +76,9 @@ public final class GatewayMetrics implements AutoCloseable {
         heartbeatTimeouts = Counter.builder("derailed.heartbeat.timeouts").register(registry);
         relayFailures = Counter.builder("derailed.relay.failures")
                 .description("messages a relay could not hand out; the sessions they named ended").register(registry);
+        relayGaps = Counter.builder("derailed.relay.gaps")
+                .description("times a relay found messages from an entity lost on the way (its sessions resynced)")
+                .register(registry);
         duplicatePublishes = Counter.builder("derailed.events.duplicates")
                 .description("publishes answered from their idempotency key, not sent again").register(registry);
         Gauge.builder("derailed.replay.buffer.bytes", replayBytes, LongAdder::sum)
@@ -118,6 +122,10 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public void relayFailure() {
         relayFailures.increment();
+    }
+
+    public void relayGap() {
+        relayGaps.increment();
     }
 
     public void duplicatePublish() {

@@ -48,6 +48,8 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
     private final SessionDirectory directory;
     private final GatewayMetrics metrics;
     private final Upstreams upstreams = new Upstreams();
+    /** Per entity incarnation that sent this relay anything: the number of the last message it sent. */
+    private final java.util.Map<ActorRef<?>, long[]> links = new java.util.HashMap<>();
     private final int splitAbove;
     private final ActorRef<RelayLane.Command>[] lanes;
     /** Per lane: messages sent to it, and (written by the lane) messages it has finished. */
@@ -83,6 +85,10 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
 
     private void handle(Command command) {
         switch (command) {
+            case RelayProtocol.Sequenced sequenced -> {
+                checkLink(sequenced);
+                handle(sequenced.message());
+            }
             case RelayProtocol.Deliver deliver -> {
                 route(deliver.sessions(), new Delivery.Dispatch(deliver.event(), deliver.data()));
                 metrics.delivered(deliver.sessions().length);
@@ -137,6 +143,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
             case RelayProtocol.Join join -> join.sessions();
             case RelayProtocol.Resubscribe resubscribe -> resubscribe.sessions();
             case RelayProtocol.Drained drained -> new long[] {drained.session()};
+            case RelayProtocol.Sequenced sequenced -> null;
             default -> null;
         };
         if (sessions == null) {
@@ -151,8 +158,41 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
         }
     }
 
+    /**
+     * A number skipped on a link means a message from that incarnation was lost on the way (Artery drops what its
+     * full outbound queue cannot take). Which sessions it was for is lost with it, so every session here hears of
+     * the gap, through the lanes behind everything the source sent before: a session subscribed to that guild is told
+     * it was unavailable and gets it whole again; a session of that user ends, as it cannot be served exactly.
+     */
+    private void checkLink(RelayProtocol.Sequenced sequenced) {
+        long[] last = links.get(sequenced.source());
+        if (last == null) {
+            links.put(sequenced.source(), new long[] {sequenced.seq()});
+            watch(sequenced.source());
+            return;
+        }
+        if (sequenced.seq() != last[0] + 1) {
+            getContext().getLog().warn("relay: {} messages from {} {} were lost on the way; its sessions here resync",
+                    sequenced.seq() - last[0] - 1, sequenced.guild() ? "guild" : "user", sequenced.id());
+            metrics.relayGap();
+            route(directory.numbers(), new Delivery.SourceGap(sequenced.guild(), sequenced.id()));
+        }
+        last[0] = sequenced.seq();
+    }
+
+    /** Watches an upstream once, for as long as it lives: its end renews its sessions and forgets its link. */
+    private void watch(ActorRef<?> upstream) {
+        if (watched.add(upstream)) {
+            getContext().watchWith(upstream, new UpstreamGone(upstream));
+        }
+    }
+
+    private final java.util.Set<ActorRef<?>> watched = new java.util.HashSet<>();
+
     /** A guild or user stopped while serving sessions here: they renew with its next incarnation, wherever it is. */
     private void onUpstreamGone(UpstreamGone gone) {
+        watched.remove(gone.upstream());
+        links.remove(gone.upstream());
         Upstreams.Watched watched = upstreams.terminated(gone.upstream());
         if (watched == null) {
             return;
@@ -167,16 +207,12 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
     }
 
     private void track(boolean guild, long id, ActorRef<?> upstream, long incarnation, long session) {
-        if (upstreams.add(guild, id, upstream, incarnation, session)) {
-            getContext().watchWith(upstream, new UpstreamGone(upstream));
-        }
+        upstreams.add(guild, id, upstream, incarnation, session);
+        watch(upstream);
     }
 
     private void untrack(boolean guild, long id, long session) {
-        ActorRef<?> unused = upstreams.remove(guild, id, session);
-        if (unused != null) {
-            getContext().unwatch(unused);
-        }
+        upstreams.remove(guild, id, session);
     }
 
     /** Gives {@code message} to each session numbered in {@code numbers}, each after everything sent it before. */

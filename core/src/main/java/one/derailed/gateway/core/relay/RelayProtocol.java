@@ -1,6 +1,8 @@
 package one.derailed.gateway.core.relay;
 
 import one.derailed.gateway.core.CborSerializable;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -14,7 +16,25 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class RelayProtocol {
     private RelayProtocol() {}
 
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+    @JsonSubTypes({@JsonSubTypes.Type(value = Deliver.class, name = "deliver"),
+            @JsonSubTypes.Type(value = Subscribed.class, name = "subscribed"),
+            @JsonSubTypes.Type(value = Attached.class, name = "attached"),
+            @JsonSubTypes.Type(value = Resubscribe.class, name = "resubscribe"),
+            @JsonSubTypes.Type(value = Drained.class, name = "drained"),
+            @JsonSubTypes.Type(value = Forget.class, name = "forget"),
+            @JsonSubTypes.Type(value = Join.class, name = "join"),
+            @JsonSubTypes.Type(value = GuildDown.class, name = "guild-down"),
+            @JsonSubTypes.Type(value = Unsubscribed.class, name = "unsubscribed"),
+            @JsonSubTypes.Type(value = Sequenced.class, name = "sequenced")})
     public interface Command extends CborSerializable {}
+
+    /**
+     * {@code message} from the incarnation {@code source} of guild (user, without {@code guild}) {@code id}, the
+     * {@code seq}-th it sent this relay ({@link RelayLink}): a number missing means a message was lost on the way.
+     */
+    public record Sequenced(ActorRef<?> source, boolean guild, long id, long seq, Command message)
+            implements Command {}
 
     /** An event for the sessions numbered {@code sessions}; {@code data} is the shared JSON of {@code d}. */
     public record Deliver(long[] sessions, String event, byte[] data) implements Command {}

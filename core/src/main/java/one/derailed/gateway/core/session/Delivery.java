@@ -20,7 +20,8 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
         @JsonSubTypes.Type(value = Delivery.Reattach.class, name = "reattach"),
         @JsonSubTypes.Type(value = Delivery.UserAttached.class, name = "user-attached"),
         @JsonSubTypes.Type(value = Delivery.Drained.class, name = "drained"),
-        @JsonSubTypes.Type(value = Delivery.Lost.class, name = "lost")})
+        @JsonSubTypes.Type(value = Delivery.Lost.class, name = "lost"),
+        @JsonSubTypes.Type(value = Delivery.SourceGap.class, name = "source-gap")})
 public sealed interface Delivery extends SessionProtocol.Command, NoSerializationVerificationNeeded {
 
     /** An event to number and send; {@code data} is shared with every other recipient. */
@@ -55,6 +56,12 @@ public sealed interface Delivery extends SessionProtocol.Command, NoSerializatio
 
     /** The guild or user {@code source} sends nothing more to this session's old node. */
     record Drained(long source) implements Delivery {}
+
+    /**
+     * Messages from guild ({@code guild}) or user {@code id} to this node were lost on the way: a session subscribed to
+     * that guild gets it whole again; a session of that user ends.
+     */
+    record SourceGap(boolean guild, long id) implements Delivery {}
 
     /** Something meant for this session could not be handed to it: it cannot go on exactly, and ends. */
     record Lost(String reason) implements Delivery {}

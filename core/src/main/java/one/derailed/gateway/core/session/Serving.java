@@ -127,7 +127,31 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
                 yield this;
             }
             case Delivery.Lost lost -> state.lost(lost.reason());
+            case Delivery.SourceGap gap -> onSourceGap(gap);
         };
+    }
+
+    /**
+     * Something from one of this session's guilds was lost on the way here: the client hears the guild was
+     * unavailable and gets it whole again. From its user: the session cannot be served exactly, and ends.
+     */
+    private Behavior<Command> onSourceGap(Delivery.SourceGap gap) {
+        if (!gap.guild()) {
+            return gap.id() == state.user.id() ? state.lost("an event of its user was lost on the way") : this;
+        }
+        Subscriptions.Subscription subscription = state.guilds.get(gap.id());
+        if (subscription == null) {
+            return this;
+        }
+        if (subscription.clientHas) {
+            subscription.clientHas = false;
+            if (!state.guildDeleted(gap.id(), true)) {
+                return overflowedWhileAway();
+            }
+        }
+        state.services.metrics().renewal("resynced");
+        state.loadMember(gap.id(), 0);
+        return this;
     }
 
     /** While away, a dispatch that pushed older ones out of the buffer makes an exact resume impossible. */

@@ -54,6 +54,11 @@ public final class SessionDirectory {
         byId.values().forEach(action);
     }
 
+    /** The numbers of this node's live sessions, at one moment. */
+    public long[] numbers() {
+        return byNumber.keys();
+    }
+
     public int size() {
         return byNumber.size();
     }

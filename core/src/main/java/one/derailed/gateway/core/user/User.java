@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.ingress.RecentKeys;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.relay.RelayLink;
 import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.core.renewal.RenewalLog;
 import one.derailed.gateway.core.user.UserProtocol.Attach;
@@ -78,6 +79,8 @@ public final class User extends AbstractMatchingBehavior<Command> {
     private final Map<ActorRef<RelayProtocol.Command>, Map<Long, Attach>> sessions = new HashMap<>();
     private final RenewalLog<LoggedEvent> log;
     private final RecentKeys keys;
+    /** Numbers what this incarnation sends each relay, so a relay can tell when one was lost. */
+    private final RelayLink link;
     /** Reattaches from an incarnation this one does not know, waiting for a handover that may tell. */
     private final Map<Long, Attach> awaitingHandover = new LinkedHashMap<>();
     private boolean passivating;
@@ -93,6 +96,7 @@ public final class User extends AbstractMatchingBehavior<Command> {
         this.log = new RenewalLog<>(entities.renewalLogMaxEvents(), entities.renewalLogMaxBytes(),
                 LoggedEvent::sizeBytes);
         this.keys = new RecentKeys(entities.idempotencyWindow(), entities.idempotencyMaxKeys());
+        this.link = new RelayLink(context.getSelf(), false, userId);
         context.setReceiveTimeout(entities.idleTimeout(), IdleTimeout.INSTANCE);
     }
 
@@ -162,7 +166,7 @@ public final class User extends AbstractMatchingBehavior<Command> {
         }
         sessions.computeIfAbsent(attach.relay(), r -> new HashMap<>()).put(attach.session(), attach);
         List<LoggedEvent> missed = attach.renews() == 0 ? List.of() : log.missedBy(attach.renews());
-        attach.relay().tell(new RelayProtocol.Attached(attach.session(), userId,
+        link.tell(attach.relay(), new RelayProtocol.Attached(attach.session(), userId,
                 missed == null ? 0 : incarnation, getContext().getSelf()));
         if (missed != null) {
             for (LoggedEvent event : missed) {
@@ -176,10 +180,10 @@ public final class User extends AbstractMatchingBehavior<Command> {
         long[] session = {attach.session()};
         if (event.joinedGuild() != 0) {
             if (owns(attach, event.joinedGuild())) {
-                attach.relay().tell(new RelayProtocol.Join(session, event.joinedGuild(), event.data()));
+                link.tell(attach.relay(), new RelayProtocol.Join(session, event.joinedGuild(), event.data()));
             }
         } else if (attach.shardId() == 0 && Intents.allows(attach.intents(), event.requiredIntent())) {
-            attach.relay().tell(new RelayProtocol.Deliver(session, event.event(), event.data()));
+            link.tell(attach.relay(), new RelayProtocol.Deliver(session, event.event(), event.data()));
         }
     }
 
@@ -206,11 +210,12 @@ public final class User extends AbstractMatchingBehavior<Command> {
         attach(known ? new Attach(attach.relay(), attach.session(), attach.intents(), attach.shardId(),
                 attach.shardCount(), 0) : attach);
         detach(move.relay(), move.session());
-        move.relay().tell(new RelayProtocol.Drained(move.session(), userId));
+        link.tell(move.relay(), new RelayProtocol.Drained(move.session(), userId));
         return this;
     }
 
     private Behavior<Command> onNodeLost(NodeLost lost) {
+        link.forget(lost.relay());
         Map<Long, Attach> gone = sessions.remove(lost.relay());
         awaitingHandover.values().removeIf(attach -> attach.relay().equals(lost.relay()));
         getContext().getLog().info("user {}: a node left with {} of its sessions", userId,
@@ -245,7 +250,7 @@ public final class User extends AbstractMatchingBehavior<Command> {
                     .filter(session -> session.shardId() == 0 && Intents.allows(session.intents(), required))
                     .mapToLong(Attach::session).toArray();
             if (numbers.length > 0) {
-                node.getKey().tell(new RelayProtocol.Deliver(numbers, publish.event(), publish.data()));
+                link.tell(node.getKey(), new RelayProtocol.Deliver(numbers, publish.event(), publish.data()));
                 count += numbers.length;
             }
         }
@@ -262,7 +267,7 @@ public final class User extends AbstractMatchingBehavior<Command> {
                     .filter(session -> owns(session, guildId))
                     .mapToLong(Attach::session).toArray();
             if (numbers.length > 0) {
-                node.getKey().tell(new RelayProtocol.Join(numbers, guildId, member));
+                link.tell(node.getKey(), new RelayProtocol.Join(numbers, guildId, member));
                 count += numbers.length;
             }
         }

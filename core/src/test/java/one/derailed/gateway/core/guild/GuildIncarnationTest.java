@@ -34,6 +34,14 @@ import org.junit.jupiter.api.Test;
  * message goes through the CBOR serializer; the store is a real H2 database, made slow or failing from outside.
  */
 class GuildIncarnationTest {
+
+    /** Entities send relays numbered messages: each relay probe gets them through an unwrapping stand-in. */
+    private final java.util.Map<TestProbe<RelayProtocol.Command>, ActorRef<RelayProtocol.Command>> relayRefs =
+            new java.util.HashMap<>();
+
+    private ActorRef<RelayProtocol.Command> ref(TestProbe<RelayProtocol.Command> probe) {
+        return relayRefs.computeIfAbsent(probe, p -> one.derailed.gateway.core.relay.RelayProbes.unwrapping(KIT, p));
+    }
     private static final ActorTestKit KIT = ActorTestKit.create(ActorTests.config());
     private static final GatewaySettings SETTINGS = GatewaySettings.from(ActorTests.config());
     private static final Presence ONLINE = new Presence("online", "[]", Presence.Platform.desktop);
@@ -99,10 +107,10 @@ class GuildIncarnationTest {
         return subscribe(relay, session, userId, renews, ONLINE);
     }
 
-    private static GuildProtocol.Subscribe subscribe(TestProbe<RelayProtocol.Command> relay, long session,
+    private GuildProtocol.Subscribe subscribe(TestProbe<RelayProtocol.Command> relay, long session,
                                                      long userId, long renews, Presence presence) {
         byte[] member = ("{\"user\":{\"id\":\"" + userId + "\"}}").getBytes(StandardCharsets.UTF_8);
-        return new GuildProtocol.Subscribe(relay.getRef(), session, userId, Intents.ALL, member,
+        return new GuildProtocol.Subscribe(ref(relay), session, userId, Intents.ALL, member,
                 "2026-01-01T00:00:00Z", presence, 50, renews);
     }
 
@@ -290,8 +298,8 @@ class GuildIncarnationTest {
         guild.tell(subscribe(2, bob, 0));
         guild.tell(publish("MESSAGE_CREATE", "{\"content\":\"no room\"}"));
         assertThat(acks.receiveMessage().accepted()).as("the stash is full: refused, so the API knows").isFalse();
-        guild.tell(new GuildProtocol.Unsubscribe(relay.getRef(), 2, bob));
-        guild.tell(new GuildProtocol.UpdatePresence(relay.getRef(), 1, ada,
+        guild.tell(new GuildProtocol.Unsubscribe(ref(relay), 2, bob));
+        guild.tell(new GuildProtocol.UpdatePresence(ref(relay), 1, ada,
                 new Presence("idle", "[]", Presence.Platform.desktop)));
         store.release();
 
@@ -419,8 +427,8 @@ class GuildIncarnationTest {
         forSession(1, 2); // subscribed, bob online
         forSession(2, 1);
         assertThat(unread.getOrDefault(1L, new java.util.ArrayDeque<>())).isEmpty();
-        guild.tell(new GuildProtocol.UpdatePresence(relay.getRef(), 2, bob, ONLINE));
-        guild.tell(new GuildProtocol.UpdatePresence(relay.getRef(), 2, bob,
+        guild.tell(new GuildProtocol.UpdatePresence(ref(relay), 2, bob, ONLINE));
+        guild.tell(new GuildProtocol.UpdatePresence(ref(relay), 2, bob,
                 new Presence("dnd", "[]", Presence.Platform.desktop)));
         RelayProtocol.Deliver changed = (RelayProtocol.Deliver) forSession(1, 1).get(0);
         assertThat(json(changed.data()).path("status").asText()).as("the first, unchanged, was not sent")

@@ -25,6 +25,14 @@ import org.junit.jupiter.api.Test;
 
 /** The Guild entity against a real H2 store, with every message going through the CBOR serializer. */
 class GuildTest {
+
+    /** Entities send relays numbered messages: each relay probe gets them through an unwrapping stand-in. */
+    private final java.util.Map<TestProbe<RelayProtocol.Command>, ActorRef<RelayProtocol.Command>> relayRefs =
+            new java.util.HashMap<>();
+
+    private ActorRef<RelayProtocol.Command> ref(TestProbe<RelayProtocol.Command> probe) {
+        return relayRefs.computeIfAbsent(probe, p -> one.derailed.gateway.core.relay.RelayProbes.unwrapping(KIT, p));
+    }
     private static final ActorTestKit KIT = ActorTestKit.create(ActorTests.config());
     private static Database database;
     /** What the guild sent to users' entities, with the user it was for. */
@@ -73,7 +81,7 @@ class GuildTest {
 
     private GuildProtocol.Subscribe subscribe(long session, long userId, int intents, Presence presence) {
         byte[] member = ("{\"user\":{\"id\":\"" + userId + "\"}}").getBytes();
-        return new GuildProtocol.Subscribe(relay.getRef(), session, userId, intents, member, "2026-01-01T00:00:00Z",
+        return new GuildProtocol.Subscribe(ref(relay), session, userId, intents, member, "2026-01-01T00:00:00Z",
                 presence, 50, 0);
     }
 
@@ -116,7 +124,7 @@ class GuildTest {
         guild.tell(subscribe(2, ada, Intents.GUILDS, ONLINE));
         relay.expectMessageClass(RelayProtocol.Subscribed.class);
         relay.expectMessageClass(RelayProtocol.Subscribed.class);
-        guild.tell(new GuildProtocol.Subscribe(otherNode.getRef(), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50, 0));
+        guild.tell(new GuildProtocol.Subscribe(ref(otherNode), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50, 0));
         otherNode.expectMessageClass(RelayProtocol.Subscribed.class);
         relay.expectMessageClass(RelayProtocol.Deliver.class); // bob's PRESENCE_UPDATE reaches ada's session 1 only
 
@@ -146,7 +154,7 @@ class GuildTest {
         guild.tell(new GuildProtocol.GetInfo(info.getRef()));
         info.expectMessage(new GuildProtocol.Info(2, true));
 
-        guild.tell(new GuildProtocol.Unsubscribe(relay.getRef(), 2, bob));
+        guild.tell(new GuildProtocol.Unsubscribe(ref(relay), 2, bob));
         RelayProtocol.Deliver offline = relay.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(offline.sessions()).containsExactly(1L);
         assertThat(json(offline.data()).get("status").asText()).isEqualTo("offline");
@@ -197,7 +205,7 @@ class GuildTest {
         relay.expectMessageClass(RelayProtocol.Deliver.class); // bob's PRESENCE_UPDATE to ada
 
         guild.tell(new GuildProtocol.Publish("MESSAGE_CREATE", "{\"n\":1}".getBytes(), null, acks.getRef()));
-        guild.tell(new GuildProtocol.Move(relay.getRef(), 1, newNode.getRef(), 9, ada, Intents.ALL, incarnation));
+        guild.tell(new GuildProtocol.Move(ref(relay), 1, ref(newNode), 9, ada, Intents.ALL, incarnation));
         guild.tell(new GuildProtocol.Publish("MESSAGE_CREATE", "{\"n\":2}".getBytes(), null, acks.getRef()));
 
         assertThat(relay.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
@@ -223,7 +231,7 @@ class GuildTest {
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
         relay.expectMessageClass(RelayProtocol.Subscribed.class);
 
-        guild.tell(new GuildProtocol.Move(relay.getRef(), 5, newNode.getRef(), 9, ada, Intents.ALL, 77));
+        guild.tell(new GuildProtocol.Move(ref(relay), 5, ref(newNode), 9, ada, Intents.ALL, 77));
         assertThat(relay.expectMessageClass(RelayProtocol.Drained.class)).isEqualTo(new RelayProtocol.Drained(5, id));
         RelayProtocol.Resubscribe renew = newNode.expectMessageClass(RelayProtocol.Resubscribe.class);
         assertThat(renew.sessions()).containsExactly(9L);
@@ -240,11 +248,11 @@ class GuildTest {
         TestProbe<GuildProtocol.Info> info = KIT.createTestProbe();
         guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
         relay.expectMessageClass(RelayProtocol.Subscribed.class);
-        guild.tell(new GuildProtocol.Subscribe(doomed.getRef(), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50, 0));
+        guild.tell(new GuildProtocol.Subscribe(ref(doomed), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE, 50, 0));
         doomed.expectMessageClass(RelayProtocol.Subscribed.class);
         relay.expectMessageClass(RelayProtocol.Deliver.class); // bob online
 
-        doomed.stop();
+        KIT.stop(ref(doomed));
         RelayProtocol.Deliver offline = relay.expectMessageClass(RelayProtocol.Deliver.class);
         assertThat(offline.event()).isEqualTo("PRESENCE_UPDATE");
         assertThat(json(offline.data()).get("user").get("id").asText()).isEqualTo(Long.toString(bob));
@@ -263,7 +271,7 @@ class GuildTest {
         relay.expectMessageClass(RelayProtocol.Subscribed.class);
 
         byte[] member = ("{\"user\":{\"id\":\"" + bob + "\"}}").getBytes();
-        guild.tell(new GuildProtocol.Subscribe(relay.getRef(), 2, bob, Intents.ALL, member, null, ONLINE, 50, 12345));
+        guild.tell(new GuildProtocol.Subscribe(ref(relay), 2, bob, Intents.ALL, member, null, ONLINE, 50, 12345));
         RelayProtocol.Subscribed quiet = relay.expectMessageClass(RelayProtocol.Subscribed.class);
         assertThat(quiet.guildCreate()).isNull();
         assertThat(quiet.resync()).isFalse();

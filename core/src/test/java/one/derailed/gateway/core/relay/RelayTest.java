@@ -181,6 +181,39 @@ class RelayTest {
                 d -> assertThat(text(d.data())).isEqualTo("3"));
     }
 
+    /**
+     * Artery drops a message when its outbound queue to a node is full. Entities number what they send each relay;
+     * a skipped number tells the relay something was lost, and since what it was (and for whom) is lost with it,
+     * every local session hears of the gap, behind what came before, and resyncs what it had from that source.
+     */
+    @Test
+    void aNumberSkippedOnALinkTellsEverySessionHereOfTheGap() {
+        SessionDirectory directory = new SessionDirectory();
+        TestProbe<SessionProtocol.Command> subscribed = KIT.createTestProbe();
+        TestProbe<SessionProtocol.Command> other = KIT.createTestProbe();
+        SessionDirectoryAccess.register(directory, 1, subscribed.ref());
+        SessionDirectoryAccess.register(directory, 2, other.ref());
+        ActorRef<RelayProtocol.Command> relay = KIT.spawn(Relay.create(directory, new GatewayMetrics(),
+                new GatewaySettings.RelayLanes(LANES, 64)));
+        ActorRef<GuildProtocol.Command> guild = KIT.<GuildProtocol.Command>createTestProbe().ref();
+
+        relay.tell(new RelayProtocol.Sequenced(guild, true, GUILD, 1,
+                new RelayProtocol.Subscribed(1, GUILD, 5, bytes(0), false, guild)));
+        relay.tell(new RelayProtocol.Sequenced(guild, true, GUILD, 2,
+                new RelayProtocol.Deliver(new long[] {1}, "MESSAGE_CREATE", bytes(1))));
+        // number 3 was lost on the way
+        relay.tell(new RelayProtocol.Sequenced(guild, true, GUILD, 4,
+                new RelayProtocol.Deliver(new long[] {1}, "MESSAGE_CREATE", bytes(4))));
+
+        assertThat(subscribed.receiveMessage()).isInstanceOf(Delivery.GuildAvailable.class);
+        assertThat(subscribed.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class,
+                d -> assertThat(text(d.data())).isEqualTo("1"));
+        assertThat(subscribed.receiveMessage()).isEqualTo(new Delivery.SourceGap(true, GUILD));
+        assertThat(subscribed.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class,
+                d -> assertThat(text(d.data())).isEqualTo("4"));
+        assertThat(other.receiveMessage()).isEqualTo(new Delivery.SourceGap(true, GUILD));
+    }
+
     @Test
     void everyStrideOfNumbersSpreadsOverAllLanes() {
         for (int stride = 1; stride <= 4; stride++) {

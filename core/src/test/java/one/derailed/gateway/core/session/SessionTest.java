@@ -123,6 +123,34 @@ class SessionTest {
         assertThat(connection.closedWith).isNull();
     }
 
+    /** A gap on its guild's link (something lost between nodes): the client hears the guild was unavailable, then gets
+     *  it whole again, never a silent hole. */
+    @Test
+    void aGapFromItsGuildMakesTheClientGetTheGuildWholeAgain() throws Exception {
+        long ada = data.createUser("ada");
+        long guild = data.createGuild("HQ", ada);
+        data.addMember(guild, ada);
+        TestConnection connection = new TestConnection();
+        ActorRef<SessionProtocol.Command> session = node.sessions().identify(connection, identify(data.tokenFor(ada)));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
+                .anyMatch(d -> d.path("t").asText().equals("GUILD_CREATE")));
+
+        session.tell(new Delivery.SourceGap(true, guild));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
+                .filter(d -> d.path("t").asText().equals("GUILD_CREATE")).count() == 2);
+        List<String> events = connection.dispatches().stream().map(d -> d.path("t").asText()).toList();
+        assertThat(events).containsSubsequence("GUILD_CREATE", "GUILD_DELETE", "GUILD_CREATE");
+        JsonNode deleted = connection.dispatches().stream().filter(d -> d.path("t").asText().equals("GUILD_DELETE"))
+                .findFirst().orElseThrow();
+        assertThat(deleted.at("/d/unavailable").asBoolean()).isTrue();
+        node.ingress().publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"after\"}".getBytes(StandardCharsets.UTF_8),
+                null).toCompletableFuture().join();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
+                .anyMatch(d -> d.at("/d/content").asText().equals("after")));
+        assertThat(connection.dispatches().stream().filter(d -> d.at("/d/content").asText().equals("after")))
+                .hasSize(1);
+    }
+
     @Test
     void aSessionThatFailsClosesItsSocketSoTheClientIsNotLeftDeaf() throws Exception {
         long ada = data.createUser("ada");

@@ -17,6 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /** The User entity's view of its sessions across nodes, with every message going through the CBOR serializer. */
 class UserTest {
+
+    /** Entities send relays numbered messages: each relay probe gets them through an unwrapping stand-in. */
+    private final java.util.Map<TestProbe<RelayProtocol.Command>, ActorRef<RelayProtocol.Command>> relayRefs =
+            new java.util.HashMap<>();
+
+    private ActorRef<RelayProtocol.Command> ref(TestProbe<RelayProtocol.Command> probe) {
+        return relayRefs.computeIfAbsent(probe, p -> one.derailed.gateway.core.relay.RelayProbes.unwrapping(KIT, p));
+    }
     private static final ActorTestKit KIT = ActorTestKit.create(ActorTests.config());
     private static final long USER = 77;
     private final TestProbe<ClusterSharding.ShardCommand> shard = KIT.createTestProbe();
@@ -37,8 +45,8 @@ class UserTest {
                 SETTINGS.guilds(), (userId, command) -> successor.getRef().tell(command), new GatewayMetrics())));
     }
 
-    private static UserProtocol.Attach attach(TestProbe<RelayProtocol.Command> relay, long session) {
-        return new UserProtocol.Attach(relay.getRef(), session, Intents.ALL, 0, 1, 0);
+    private UserProtocol.Attach attach(TestProbe<RelayProtocol.Command> relay, long session) {
+        return new UserProtocol.Attach(ref(relay), session, Intents.ALL, 0, 1, 0);
     }
 
     @Test
@@ -50,7 +58,7 @@ class UserTest {
         assertThat(oldNode.expectMessageClass(RelayProtocol.Attached.class).userId()).isEqualTo(USER);
 
         user.tell(new UserProtocol.Publish("USER_UPDATE", "{\"n\":1}".getBytes(), null, delivered.getRef()));
-        user.tell(new UserProtocol.Move(oldNode.getRef(), 1, attach(newNode, 9)));
+        user.tell(new UserProtocol.Move(ref(oldNode), 1, attach(newNode, 9)));
         user.tell(new UserProtocol.Publish("USER_UPDATE", "{\"n\":2}".getBytes(), null, delivered.getRef()));
 
         assertThat(oldNode.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(1L);
@@ -76,7 +84,7 @@ class UserTest {
         doomed.expectMessageClass(RelayProtocol.Attached.class);
         survivor.expectMessageClass(RelayProtocol.Attached.class);
 
-        doomed.stop();
+        KIT.stop(ref(doomed));
         // The watch's Terminated and the next Publish race; the publish is asked again until the node is gone.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
             user.tell(new UserProtocol.Publish("USER_UPDATE", "{}".getBytes(), null, delivered.getRef()));
