@@ -167,9 +167,10 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
     private void checkLink(RelayProtocol.Sequenced sequenced) {
         long[] last = links.get(sequenced.source());
         if (last == null) {
-            links.put(sequenced.source(), new long[] {sequenced.seq()});
+            // a link is forgotten only when its source stops, so the first message of a live one is number 1
+            last = new long[] {0};
+            links.put(sequenced.source(), last);
             watch(sequenced.source());
-            return;
         }
         if (sequenced.seq() != last[0] + 1) {
             getContext().getLog().warn("relay: {} messages from {} {} were lost on the way; its sessions here resync",

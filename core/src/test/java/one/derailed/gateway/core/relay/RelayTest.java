@@ -212,6 +212,12 @@ class RelayTest {
         assertThat(subscribed.receiveMessage()).isInstanceOfSatisfying(Delivery.Dispatch.class,
                 d -> assertThat(text(d.data())).isEqualTo("4"));
         assertThat(other.receiveMessage()).isEqualTo(new Delivery.SourceGap(true, GUILD));
+
+        // a source whose very first message was lost is caught too: its first number here is not 1
+        ActorRef<GuildProtocol.Command> another = KIT.<GuildProtocol.Command>createTestProbe().ref();
+        relay.tell(new RelayProtocol.Sequenced(another, true, 43, 2,
+                new RelayProtocol.Deliver(new long[] {2}, "MESSAGE_CREATE", bytes(5))));
+        assertThat(other.receiveMessage()).isEqualTo(new Delivery.SourceGap(true, 43));
     }
 
     @Test
