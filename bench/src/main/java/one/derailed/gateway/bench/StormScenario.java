@@ -1,45 +1,35 @@
 package one.derailed.gateway.bench;
 
-import picocli.CommandLine.Command;
-
-/** storm: every session connected first, then all identify as fast as allowed; READY per second and latency. */
-@Command(name = "storm", mixinStandardHelpOptions = true,
-        description = "Identify storm: connect all N sessions (HELLO), then let them all IDENTIFY at --identify-rate"
-                + " (0: as fast as --max-pending-identifies allows); report READY/s and IDENTIFY->READY latency.")
-final class StormScenario extends Scenario {
+/**
+ * storm: every session connects (HELLO) first, then all IDENTIFY at once, as fast as the pacing allows; READY per
+ * second, IDENTIFY to READY latency, sessions lost (to the ready timeout or anything else), CPU, and membership.
+ */
+final class StormScenario implements ScenarioBody {
 
     @Override
-    String name() {
-        return "storm";
-    }
-
-    @Override
-    int body() throws Exception {
-        fleet.start(false);
-        long timeout = fleetOptions.readyTimeoutSeconds * 1000L;
-        boolean connected = fleet.awaitHello(timeout);
-        out.printf("%s: %d of %d sessions said HELLO; identifying now%n", connected ? "all connected" : "NOT all connected",
-                fleet.helloed(), fleet.size());
-        stats.beginPhase();
-        long serverCpu = probe.cpuNanos();
-        long ownCpu = ServerProbe.ownCpuNanos();
-        long serverWait = probe.runQueueWaitNanos();
-        long ownWait = ServerProbe.ownRunQueueWaitNanos();
-        fleet.enableIdentify();
-        boolean all = fleet.awaitReady(timeout);
-        Stats.Phase phase = stats.endPhase();
-        double seconds = (fleet.lastReadyNanos() - fleet.firstIdentifyNanos()) / 1e9;
-        out.println();
-        out.println("== result (storm) ==");
-        out.printf("READY: %d of %d in %.2f s from the first IDENTIFY to the last READY = %.0f READY/s%n",
-                fleet.ready(), fleet.size(), seconds, seconds > 0 ? fleet.ready() / seconds : 0.0);
-        out.printf("IDENTIFY->READY: %s%n", Stats.latency(phase.ready()));
-        out.printf("during the storm (100%% = one core): server cpu %s (run-queue wait %s), generator cpu %s"
-                        + " (wait %s); load %s%n",
-                Reporter.percent(probe.cpuNanos(), serverCpu, seconds),
-                Reporter.percent(probe.runQueueWaitNanos(), serverWait, seconds),
-                Reporter.percent(ServerProbe.ownCpuNanos(), ownCpu, seconds),
-                Reporter.percent(ServerProbe.ownRunQueueWaitNanos(), ownWait, seconds), ServerProbe.loadAverage());
-        return all ? 0 : 1;
+    public int run(Run run) throws Exception {
+        run.fleets.start(false);
+        boolean connected = run.fleets.awaitHello(run.readyTimeoutMillis);
+        run.out.printf("%s: %d of %d sessions said HELLO; identifying now%n",
+                connected ? "all connected" : "NOT all connected", run.fleets.latest().get(Counter.HELLOED_NOW),
+                run.fleets.size());
+        Run.Span span = run.begin();
+        run.fleets.enableIdentify();
+        boolean all = run.fleets.awaitReady(run.readyTimeoutMillis);
+        run.end(span);
+        FleetSample end = span.tally.end;
+        long ready = end.get(Counter.READY_NOW);
+        double seconds = (end.get(Counter.LAST_READY_NANOS) - end.get(Counter.FIRST_IDENTIFY_NANOS)) / 1e9;
+        run.out.println();
+        run.out.println("== result (storm) ==");
+        run.out.printf("READY: %d of %d in %.2f s from the first IDENTIFY to the last READY = %.0f READY/s%n", ready,
+                run.fleets.size(), seconds, seconds > 0 ? ready / seconds : 0.0);
+        run.out.printf("IDENTIFY->READY: %s%n", Stats.latency(span.tally.ready));
+        run.out.printf("lost: %d not READY; closed by the server %s; dropped %d; op 9 %d%n", run.fleets.size() - ready,
+                end.closes(), end.get(Counter.DROPS), end.get(Counter.INVALID_SESSIONS));
+        run.out.printf("cpu during the storm (100%% = one core): servers %s (run-queue wait %s), generator %s%n",
+                span.serverPercent(), span.serverWaitPercent(), span.generatorPercent());
+        int changes = run.printMembershipChanges();
+        return all && changes == 0 ? 0 : 1;
     }
 }
