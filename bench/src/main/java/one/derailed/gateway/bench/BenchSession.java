@@ -74,7 +74,8 @@ final class BenchSession implements WebSocketListener {
     }
 
     @Override
-    public void onMessage(WebSocketChannel ch, byte[] payload, int offset, int length, boolean binary, long nanos) {
+    public void onMessage(WebSocketChannel ch, byte[] payload, int offset, int length, boolean binary, long nanos,
+                          long wallNanos) {
         LoopStats counts = loop.stats;
         counts.framesIn++;
         counts.wireBytesIn += length;
@@ -102,13 +103,13 @@ final class BenchSession implements WebSocketListener {
             return;
         }
         counts.jsonBytesIn += to - from;
-        onJson(json, from, to, nanos);
+        onJson(json, from, to, nanos, wallNanos);
     }
 
-    private void onJson(byte[] a, int from, int to, long now) {
+    private void onJson(byte[] a, int from, int to, long now, long wallNow) {
         long op = FrameScan.decimal(a, FrameScan.after(a, from, Math.min(to, from + 16), FrameScan.OP), to);
         switch ((int) op) {
-            case 0 -> onDispatch(a, from, to, now);
+            case 0 -> onDispatch(a, from, to, now, wallNow);
             case 10 -> {
                 long interval = FrameScan.decimal(a, FrameScan.after(a, from, to, FrameScan.HEARTBEAT_INTERVAL), to);
                 onHello(interval > 0 ? interval : 41_250);
@@ -130,7 +131,7 @@ final class BenchSession implements WebSocketListener {
         }
     }
 
-    private void onDispatch(byte[] a, int from, int to, long now) {
+    private void onDispatch(byte[] a, int from, int to, long now, long wallNow) {
         LoopStats counts = loop.stats;
         int seqAt = FrameScan.after(a, from, Math.min(to, from + 32), FrameScan.SEQ);
         long s = FrameScan.decimal(a, seqAt, to);
@@ -151,7 +152,7 @@ final class BenchSession implements WebSocketListener {
             if (sent > 0) {
                 int dash = FrameScan.skipDigits(a, nonceAt, to);
                 long number = dash < to && a[dash] == '-' ? FrameScan.decimal(a, dash + 1, to) : 0;
-                counts.delivered(Math.max(0, now - sent) / 1000, number);
+                counts.delivered(Math.max(0, wallNow - sent) / 1000, number);
                 return;
             }
             counts.otherDispatches++;

@@ -9,8 +9,8 @@ final class ClientLoop implements AutoCloseable {
     final LoopStats stats;
     final Scratch scratch = new Scratch();
 
-    ClientLoop(String name, Stats fleetStats) throws IOException {
-        this.loop = new EventLoop(name);
+    ClientLoop(String name, Stats fleetStats, int readBatchMicros) throws IOException {
+        this.loop = new EventLoop(name, readBatchMicros);
         this.stats = fleetStats.newLoop();
     }
 

@@ -26,6 +26,8 @@ import one.derailed.gateway.bench.wire.Endpoint;
  */
 final class Fleet implements FleetControl {
     private static final long TICK_MILLIS = 5;
+    /** With nothing left to pace, a wake-up of the pacer is all the tick costs: 20 of them a second, not 200. */
+    private static final long IDLE_TICK_MILLIS = 50;
     private static final long CLOCK_TICK_NANOS = 10_000_000L;
 
     final Stats stats = new Stats();
@@ -65,7 +67,7 @@ final class Fleet implements FleetControl {
         this.eventName = FrameScan.ascii(config.event());
         this.loops = new ClientLoop[config.threads()];
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new ClientLoop("bench-loop-" + (i + 1), stats);
+            loops[i] = new ClientLoop("bench-loop-" + (i + 1), stats, config.readBatchMicros());
         }
         this.sources = new Inet4Address[config.sources()];
         for (int i = 0; i < sources.length; i++) {
@@ -140,7 +142,17 @@ final class Fleet implements FleetControl {
         if (identifyOnHello) {
             enableIdentify();
         }
-        pacer.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        pacer.execute(this::tickAndReschedule);
+    }
+
+    /** Ticks every {@link #TICK_MILLIS} while there is pacing to do, every {@link #IDLE_TICK_MILLIS} once there is none. */
+    private void tickAndReschedule() {
+        tick();
+        boolean idle = nextToConnect >= count && waitingToReconnect.isEmpty()
+                && (waitingToIdentify.isEmpty() || !identifyEnabled);
+        if (!stopping) {
+            pacer.schedule(this::tickAndReschedule, idle ? IDLE_TICK_MILLIS : TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override

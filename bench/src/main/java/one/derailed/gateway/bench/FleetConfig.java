@@ -11,10 +11,12 @@ import one.derailed.gateway.bench.wire.Endpoint;
  * @param reconnect   a session that loses its socket (or gets op 7) connects again and RESUMEs, as a client library
  * @param departShare with {@code reconnect}: the share of sessions (by index) that stay away instead
  * @param observers   the first {@code observers} sessions also ask for GUILD_PRESENCES and count users going offline
+ * @param readBatchMicros how long a loop lets pass after a wake-up that found ready sockets before it looks again
+ *                    (latencies are taken from the kernel's receive time stamps, so they do not include it)
  */
 record FleetConfig(List<Endpoint> endpoints, int sources, int threads, int connectRate, int maxPendingConnects,
                    int identifyRate, int maxPendingIdentifies, String compress, int intents, String event,
-                   boolean reconnect, double departShare, int observers) {
+                   boolean reconnect, double departShare, int observers, int readBatchMicros) {
 
     /** GUILD_PRESENCES, the intent the observers add. */
     static final int GUILD_PRESENCES = 1 << 8;

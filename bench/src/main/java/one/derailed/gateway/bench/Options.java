@@ -63,6 +63,13 @@ final class Options {
                 description = "With --reconnect: the share of sessions that stay away instead. Default: 0.")
         double departShare;
 
+        @Option(names = "--read-batch-micros", defaultValue = "1000",
+                description = "After a wake-up that found ready sockets, let this much pass before looking again:"
+                        + " one wake-up then serves many sockets (latencies come from the kernel's receive time"
+                        + " stamps, so they do not include the wait). 0: read as soon as anything arrives, as"
+                        + " fanout_floor's reader does. Default: ${DEFAULT-VALUE}.")
+        int readBatchMicros;
+
         @Option(names = "--observers", defaultValue = "0",
                 description = "The first N sessions also ask for GUILD_PRESENCES and count users going offline.")
         int observers;
@@ -78,7 +85,8 @@ final class Options {
         /** The fleet these options describe, connecting to {@code endpoints}. */
         FleetConfig config(List<Endpoint> endpoints) {
             return new FleetConfig(endpoints, sources, threadCount(), connectRate, maxPendingConnects, identifyRate,
-                    maxPendingIdentifies, compress, intents, event, reconnect, departShare, observers);
+                    maxPendingIdentifies, compress, intents, event, reconnect, departShare, observers,
+                    readBatchMicros);
         }
     }
 

@@ -14,13 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongToIntFunction;
+import one.derailed.gateway.bench.wire.WallClock;
 import one.derailed.gateway.grpc.IngressClient;
 
 /**
  * Publisher publishes timed events through the gateway's gRPC ingress ({@link IngressClient}; several ingress nodes
  * in turn) at a steady rate. Each event's data starts with {@code "nonce":"SENT-NUMBER"}: the send time
- * ({@link System#nanoTime()}, one clock for every process on this machine) and the publish's number, which the
- * receiving sessions read in place. Calls run on a small pool with a bound on calls in flight; a publish that falls
+ * ({@link WallClock}, nanoseconds since the epoch: the clock of the kernel's receive time stamps, the same for every
+ * process on this machine) and the publish's number, which the receiving sessions read in place. Calls run on a small pool with a bound on calls in flight; a publish that falls
  * due while the bound is reached is skipped and counted, never queued.
  */
 final class Publisher implements AutoCloseable {
@@ -134,7 +135,8 @@ final class Publisher implements AutoCloseable {
 
     private void publish(IngressClient client, long guild) {
         long number = numbers.incrementAndGet();
-        long sent = System.nanoTime();
+        long sent = WallClock.nanos();
+        long started = System.nanoTime();
         String data = "{\"nonce\":\"" + sent + "-" + number + "\",\"id\":\"" + number + "\",\"channel_id\":\"" + guild
                 + "\",\"guild_id\":\"" + guild + "\",\"author\":{\"id\":\"1\",\"username\":\"bench\","
                 + "\"discriminator\":\"0\",\"global_name\":null,\"avatar\":null},\"content\":\"" + padding
@@ -149,7 +151,7 @@ final class Publisher implements AutoCloseable {
         } catch (RuntimeException e) {
             failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
         } finally {
-            fleets.publishLatency.recordValue((System.nanoTime() - sent) / 1000);
+            fleets.publishLatency.recordValue((System.nanoTime() - started) / 1000);
         }
     }
 

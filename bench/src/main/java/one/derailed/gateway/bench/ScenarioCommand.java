@@ -349,7 +349,8 @@ final class ScenarioCommand implements Callable<Integer> {
                 "--max-pending-connects", Integer.toString(Math.max(10, o.maxPendingConnects / workerCount)),
                 "--identify-rate", Integer.toString(share(o.identifyRate, workerCount)),
                 "--max-pending-identifies", Integer.toString(Math.max(10, maxPendingIdentifies() / workerCount)),
-                "--compress", o.compress, "--intents", Integer.toString(o.intents), "--event", o.event));
+                "--compress", o.compress, "--intents", Integer.toString(o.intents), "--event", o.event,
+                "--read-batch-micros", Integer.toString(o.readBatchMicros)));
         List<String> order = new ArrayList<>();
         for (int e : worker.edges()) {
             order.add(endpoints.get(e % endpoints.size()));

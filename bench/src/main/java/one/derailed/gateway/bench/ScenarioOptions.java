@@ -129,6 +129,11 @@ final class ScenarioOptions {
                     + " the most the gateway takes; 200 elsewhere, where identifying only sets the scene).")
     int maxPendingIdentifies;
 
+    @Option(names = "--read-batch-micros", defaultValue = "1000",
+            description = "Workers: after a wake-up that found ready sockets, let this much pass before looking again"
+                    + " (0: read at once, as fanout_floor's reader). Latencies use the kernel's receive stamps.")
+    int readBatchMicros;
+
     @Option(names = "--intents", defaultValue = "513", description = "IDENTIFY intents (513 = GUILDS | GUILD_MESSAGES).")
     int intents;
 

@@ -9,11 +9,12 @@ import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * EventLoop is one thread with one epoll instance (level-triggered) and the sockets of its
  * {@link WebSocketChannel}s: per ready socket one receive into the loop's own buffer (a second only when the first
- * filled it), frames handed out as slices of that buffer. Other threads hand it work with {@link #execute} (an
+ * filled it), frames handed out as slices of that buffer, with the kernel's receive time stamp. Other threads hand it work with {@link #execute} (an
  * eventfd wakes it, once per batch); timers ({@link #schedule}) run on it. Run one per core.
  */
 public final class EventLoop implements AutoCloseable {
@@ -25,8 +26,10 @@ public final class EventLoop implements AutoCloseable {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     final Syscalls sys = new Syscalls();
+    final Receiver receiver = new Receiver(READ_BUFFER_BYTES);
     final byte[] readBuffer = new byte[READ_BUFFER_BYTES];
     final MemorySegment readSegment = MemorySegment.ofArray(readBuffer);
+    private final long batchNanos;
     private byte[] writeBuffer = new byte[4096];
     private MemorySegment writeSegment = MemorySegment.ofArray(writeBuffer);
     private final int epoll;
@@ -67,6 +70,18 @@ public final class EventLoop implements AutoCloseable {
     }
 
     public EventLoop(String name) throws IOException {
+        this(name, 0);
+    }
+
+    /**
+     * A loop that, while sockets become ready in bursts, lets {@code batchMicros} pass after each wake-up before it looks
+     * again, so
+     * that at a moderate rate one wake-up serves many sockets instead of one (a wake-up costs several microseconds
+     * on each side of a loopback socket). Latencies measured against the kernel's receive time stamps
+     * ({@link WebSocketListener#onMessage}'s {@code wallNanos}) do not include that wait. 0: look again at once.
+     */
+    public EventLoop(String name, long batchMicros) throws IOException {
+        this.batchNanos = batchMicros * 1_000;
         this.epoll = sys.epollCreate();
         this.wakeFd = sys.eventFd();
         sys.epollCtl(epoll, Libc.EPOLL_CTL_ADD, wakeFd, Libc.EPOLLIN, WAKE);
@@ -151,8 +166,22 @@ public final class EventLoop implements AutoCloseable {
 
     private void run() {
         nativeThreadId = Syscalls.gettid();
+        long woke = 0;
+        boolean busy = false;
         while (running) {
+            if (busy && batchNanos > 0) {
+                long rest = woke + batchNanos - System.nanoTime();
+                if (rest > 0) {
+                    LockSupport.parkNanos(rest);
+                }
+            }
             int n = sys.epollWait(epoll, events, MAX_EVENTS, waitMillis());
+            long previous = woke;
+            woke = System.nanoTime();
+            // A lone event long after the last (a heartbeat's ACK at rest) is not worth a sleep: that would only add
+            // a wake-up. Several sockets at once, or wake-ups close together, mean a burst is arriving: the wait
+            // lets it pile up.
+            busy = n > 0 && (n > 1 || woke - previous < 2 * batchNanos);
             for (int i = 0; i < n; i++) {
                 long data = Syscalls.eventData(events, i);
                 if (data == WAKE) {
@@ -174,6 +203,7 @@ public final class EventLoop implements AutoCloseable {
         }
         Syscalls.close(wakeFd);
         Syscalls.close(epoll);
+        receiver.close();
     }
 
     private int waitMillis() {

@@ -13,8 +13,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Libc is the few Linux calls the load generator's sockets need, bound once through the Foreign Function API. The
- * receive and send calls are "critical" downcalls on heap arrays (no thread-state transition, no copy to native
- * memory: they never block, as every socket is non-blocking); epoll_wait is an ordinary one, since it sleeps.
+ * receive and send calls are "critical" downcalls (no thread-state transition; send straight from heap arrays):
+ * they never block, as every socket is non-blocking; epoll_wait is an ordinary one, since it sleeps.
  * Constants are Linux's (x86_64 and aarch64 agree on all of them except the epoll_event layout, see
  * {@link #EPOLL_EVENT_BYTES}).
  */
@@ -25,6 +25,9 @@ final class Libc {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SO_ERROR = 4;
+    /** Receive time stamps (struct timespec, CLOCK_REALTIME) in a control message of every recvmsg. */
+    static final int SO_TIMESTAMPNS = 35;
+    static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
     static final int IPPROTO_IP = 0;
     static final int IP_BIND_ADDRESS_NO_PORT = 24;
     static final int IPPROTO_TCP = 6;
@@ -80,8 +83,8 @@ final class Libc {
     static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    static final MethodHandle RECV = bind("recv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CRITICAL, ERRNO_CAPTURE);
+    static final MethodHandle RECVMSG = bind("recvmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), CRITICAL, ERRNO_CAPTURE);
     static final MethodHandle SEND = bind("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CRITICAL, ERRNO_CAPTURE);
 

@@ -100,6 +100,7 @@ final class Syscalls implements AutoCloseable {
                 return -errno();
             }
             setInt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+            setInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1);
             if (source != null) {
                 setInt(fd, Libc.IPPROTO_IP, Libc.IP_BIND_ADDRESS_NO_PORT, 1);
                 address(source, 0);
@@ -148,10 +149,10 @@ final class Syscalls implements AutoCloseable {
         }
     }
 
-    /** Receives into {@code buffer} (a heap segment) without blocking: bytes read, 0 at EOF, -errno. */
-    long recv(int fd, MemorySegment buffer, long max) {
+    /** recvmsg without blocking into {@code message} (a prepared msghdr): bytes read, 0 at EOF, -errno. */
+    long recvmsg(int fd, MemorySegment message) {
         try {
-            long n = (long) Libc.RECV.invokeExact(state, fd, buffer, max, Libc.MSG_DONTWAIT);
+            long n = (long) Libc.RECVMSG.invokeExact(state, fd, message, Libc.MSG_DONTWAIT);
             return n >= 0 ? n : -errno();
         } catch (Throwable t) {
             throw Libc.rethrow(t);

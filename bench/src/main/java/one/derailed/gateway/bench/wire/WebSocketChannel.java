@@ -30,6 +30,7 @@ public final class WebSocketChannel implements FrameDecoder.Sink {
     private boolean closeSent;
     private boolean closeReceived;
     private long receivedNanos;
+    private long receivedWallNanos;
     private byte[] carry;
     private int carryLength;
     private byte[] message;
@@ -116,12 +117,14 @@ public final class WebSocketChannel implements FrameDecoder.Sink {
     private void read() {
         byte[] buffer = loop.readBuffer;
         MemorySegment segment = loop.readSegment;
+        Receiver receiver = loop.receiver;
         while (state != CLOSED) {
-            long n = loop.sys.recv(fd, segment, buffer.length);
+            long n = receiver.receive(loop.sys, fd, segment);
             if (n > 0) {
                 receivedNanos = System.nanoTime();
+                receivedWallNanos = receiver.wallNanos();
                 received(buffer, (int) n);
-                if (n < buffer.length) {
+                if (n < receiver.capacity()) {
                     return;
                 }
             } else if (n == 0) {
@@ -205,7 +208,8 @@ public final class WebSocketChannel implements FrameDecoder.Sink {
                 if (messageOpcode >= 0) {
                     closeSocket("protocol error: a new message inside a fragmented one");
                 } else if (fin) {
-                    listener.onMessage(this, a, offset, length, opcode == FrameDecoder.BINARY, receivedNanos);
+                    listener.onMessage(this, a, offset, length, opcode == FrameDecoder.BINARY, receivedNanos,
+                            receivedWallNanos);
                 } else {
                     messageOpcode = opcode;
                     append(a, offset, length);
@@ -222,7 +226,7 @@ public final class WebSocketChannel implements FrameDecoder.Sink {
                     int total = messageLength;
                     messageOpcode = -1;
                     messageLength = 0;
-                    listener.onMessage(this, message, 0, total, binary, receivedNanos);
+                    listener.onMessage(this, message, 0, total, binary, receivedNanos, receivedWallNanos);
                     if (message != null && message.length > KEEP_BUFFER_BYTES) {
                         message = null;
                     }

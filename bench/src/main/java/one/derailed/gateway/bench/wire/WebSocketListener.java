@@ -2,7 +2,8 @@ package one.derailed.gateway.bench.wire;
 
 /**
  * WebSocketListener is what a {@link WebSocketChannel} tells its user, always on the channel's {@link EventLoop}.
- * Time stamps are {@link System#nanoTime()} taken once per received chunk, right after the receive call.
+ * Time stamps ({@code nanos}) are {@link System#nanoTime()} taken once per received chunk, right after the receive
+ * call.
  */
 public interface WebSocketListener {
 
@@ -14,8 +15,11 @@ public interface WebSocketListener {
 
     /**
      * One whole message (fragments joined); {@code payload[offset, offset + length)} is valid only during the call.
+     * {@code wallNanos} is when its last bytes reached the socket by the kernel's receive time stamp (nanoseconds
+     * since the epoch, {@link WallClock}), whenever the loop got round to it.
      */
-    void onMessage(WebSocketChannel channel, byte[] payload, int offset, int length, boolean binary, long nanos);
+    void onMessage(WebSocketChannel channel, byte[] payload, int offset, int length, boolean binary, long nanos,
+                   long wallNanos);
 
     /** The server sent a close frame ({@code code} 1005 when it had none); the channel answers and closes. */
     void onCloseFrame(WebSocketChannel channel, int code, String reason);

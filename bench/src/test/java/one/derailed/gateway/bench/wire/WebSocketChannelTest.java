@@ -78,6 +78,7 @@ class WebSocketChannelTest {
 
     private static final class Recorder implements WebSocketListener {
         final List<String> events = new CopyOnWriteArrayList<>();
+        final List<Long> stamps = new CopyOnWriteArrayList<>();
 
         @Override
         public void onConnected(WebSocketChannel channel, long nanos) {
@@ -91,7 +92,8 @@ class WebSocketChannelTest {
 
         @Override
         public void onMessage(WebSocketChannel channel, byte[] payload, int offset, int length, boolean binary,
-                              long nanos) {
+                              long nanos, long wallNanos) {
+            stamps.add(wallNanos);
             String text = new String(payload, offset, length, StandardCharsets.UTF_8);
             events.add("message:" + (text.equals(LARGE) ? "LARGE" : text));
         }
@@ -139,10 +141,14 @@ class WebSocketChannelTest {
     void upgradesReceivesEveryMessageAnswersPingsAndSendsMaskedText() throws Exception {
         Recorder recorder = new Recorder();
         WebSocketChannel channel = new WebSocketChannel(loop, recorder, 1 << 20);
+        long before = WallClock.nanos();
         channel.connect(endpoint());
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.events.contains("message:frag-ment-ed"));
+        long after = WallClock.nanos();
         assertThat(recorder.events).containsExactly("connected", "open", "message:{\"op\":10}", "message:LARGE",
                 "message:frag-ment-ed");
+        assertThat(recorder.stamps).as("the kernel's receive stamps, on the wall clock")
+                .allSatisfy(stamp -> assertThat(stamp).isBetween(before, after));
         await().atMost(Duration.ofSeconds(10)).until(() -> serverGot.contains("pong:pi"));
         loop.execute(() -> channel.sendText("{\"op\":1,\"d\":null}"));
         await().atMost(Duration.ofSeconds(10)).until(() -> serverGot.contains("text:{\"op\":1,\"d\":null}"));
