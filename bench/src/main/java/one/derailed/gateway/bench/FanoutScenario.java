@@ -6,7 +6,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * fan-out: every session in one guild. First each fixed rate (at rest: 1 publish/s) for a while: the publish RPC's
+ * fan-out: every session in one guild. On one node (issue 14) the sessions first connect and all identify at once
+ * (READY per second) and their idle heap and RSS are read. Then each fixed rate (at rest: 1 publish/s) for a while: the publish RPC's
  * latency apart from publish to receive, and per publish how long until the last session had it. Then the rate goes
  * up step by step until p99 publish to receive passes the limit (or deliveries fall behind): the highest deliveries
  * per second sustained under it. Every row says what the servers and the generator spent per delivery, and in a
@@ -14,6 +15,8 @@ import org.HdrHistogram.Histogram;
  */
 final class FanoutScenario implements ScenarioBody {
     private static final double DRAIN_SECONDS = 2;
+    /** After the storm, long enough for every session's first heartbeat to acknowledge READY and GUILD_CREATE. */
+    private static final int IDLE_SETTLE_SECONDS = 45;
 
     private final List<Double> rates;
     private final int phaseSeconds;
@@ -24,12 +27,13 @@ final class FanoutScenario implements ScenarioBody {
     private final double p99LimitMs;
     private final double minDeliveryRatio;
     private final int warmupSeconds;
+    private final boolean stormFirst;
 
     private record Row(String name, double rate, double publishesPerSecond, double deliveriesPerSecond,
                        double ratio, Run.Span span, Histogram lastDelivery, double relayPerPublish, boolean ok) {}
 
     FanoutScenario(List<Double> rates, int phaseSeconds, double startRate, double stepFactor, int stepSeconds,
-                   int maxSteps, double p99LimitMs, double minDeliveryRatio, int warmupSeconds) {
+                   int maxSteps, double p99LimitMs, double minDeliveryRatio, int warmupSeconds, boolean stormFirst) {
         this.rates = rates;
         this.phaseSeconds = phaseSeconds;
         this.startRate = startRate;
@@ -39,11 +43,12 @@ final class FanoutScenario implements ScenarioBody {
         this.p99LimitMs = p99LimitMs;
         this.minDeliveryRatio = minDeliveryRatio;
         this.warmupSeconds = warmupSeconds;
+        this.stormFirst = stormFirst;
     }
 
     @Override
     public int run(Run run) throws Exception {
-        boolean all = run.connectAndIdentify();
+        boolean all = stormFirst ? stormAndIdle(run) : run.connectAndIdentify();
         long guild = run.members.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
                 .orElseThrow(() -> new IllegalArgumentException("the tokens file names no guild"));
         int receivers = run.members.get(guild);
@@ -96,6 +101,26 @@ final class FanoutScenario implements ScenarioBody {
                 Stats.ms(best.span().tally.delivery.getValueAtPercentile(99))));
         int changes = run.printMembershipChanges();
         return all && changes == 0 ? 0 : 1;
+    }
+
+    /**
+     * Issue 14's other figures from the same sessions before they fan out: every session connects (HELLO) first,
+     * then all IDENTIFY at once (the storm: READY/s and IDENTIFY to READY), and once they are idle the servers' heap
+     * after a full GC and RSS per session, against a reading taken before the first socket.
+     */
+    private boolean stormAndIdle(Run run) throws InterruptedException {
+        List<Servers.Server> nodes = run.servers.edges().isEmpty() ? run.servers.all() : run.servers.edges();
+        List<ServerProbe.Snapshot> before = new ArrayList<>();
+        for (Servers.Server node : nodes) {
+            before.add(node.probe().snapshot(true));
+        }
+        StormScenario.Result storm = StormScenario.storm(run);
+        Run.hold(IDLE_SETTLE_SECONDS);
+        run.out.println();
+        run.out.println("== result (fanout: the storm and the idle sessions) ==");
+        storm.print(run.out);
+        IdleScenario.printMemory(run, nodes, before);
+        return storm.all();
     }
 
     private Row measure(Run run, Publisher publisher, long guild, String name, double rate, int seconds,

@@ -32,26 +32,32 @@ final class IdleScenario implements ScenarioBody {
         run.out.println("== result (idle) ==");
         run.out.printf("sessions live at the end of the hold: %d READY of %d; dropped %d, closed by the server %s%n",
                 held, run.fleets.size(), end.get(Counter.DROPS), end.closes());
-        run.out.println("| node | sessions (/metrics) | heap after GC before -> after | heap per session"
-                + " | RSS before -> after | RSS per session |");
-        run.out.println("|---|---|---|---|---|---|");
-        for (int i = 0; i < nodes.size(); i++) {
-            Servers.Server node = nodes.get(i);
-            ServerProbe.Snapshot after = node.probe().snapshot(true);
-            Map<String, Double> metrics = node.probe().metrics();
-            double sessions = Servers.family(metrics == null ? List.of() : List.of(metrics), "derailed_sessions");
-            long count = sessions >= 0 ? (long) sessions : node.plannedSessions();
-            run.out.printf("| %s | %,d | %s -> %s | %s | %s -> %s | %s |%n", node.name(), count,
-                    ServerProbe.mib(before.get(i).heapUsed()), ServerProbe.mib(after.heapUsed()),
-                    perSession(before.get(i).heapUsed(), after.heapUsed(), count), ServerProbe.mib(before.get(i).rss()),
-                    ServerProbe.mib(after.rss()), perSession(before.get(i).rss(), after.rss(), count));
-        }
+        printMemory(run, nodes, before);
         int changes = run.printMembershipChanges();
         boolean live = held == run.fleets.size() && end.get(Counter.DROPS) == 0;
         run.out.printf("verdict: %s, %s%s%n", all ? "every session identified" : "NOT every session identified",
                 live ? "every session live at the end" : "NOT every session live at the end",
                 run.watch == null ? "" : changes == 0 ? ", no membership change" : ", MEMBERSHIP CHANGED");
         return all && live && changes == 0 ? 0 : 1;
+    }
+
+    /** Heap after a full GC and RSS per session, now against {@code before}, for each of {@code nodes}. */
+    static void printMemory(Run run, List<Servers.Server> nodes, List<ServerProbe.Snapshot> before) {
+        run.out.println("| node | sessions (/metrics) | heap after GC before -> after | heap per session"
+                + " | RSS before -> after | RSS per session (growth) | RSS / sessions |");
+        run.out.println("|---|---|---|---|---|---|---|");
+        for (int i = 0; i < nodes.size(); i++) {
+            Servers.Server node = nodes.get(i);
+            ServerProbe.Snapshot after = node.probe().snapshot(true);
+            Map<String, Double> metrics = node.probe().metrics();
+            double sessions = Servers.family(metrics == null ? List.of() : List.of(metrics), "derailed_sessions");
+            long count = sessions >= 0 ? (long) sessions : node.plannedSessions();
+            run.out.printf("| %s | %,d | %s -> %s | %s | %s -> %s | %s | %s |%n", node.name(), count,
+                    ServerProbe.mib(before.get(i).heapUsed()), ServerProbe.mib(after.heapUsed()),
+                    perSession(before.get(i).heapUsed(), after.heapUsed(), count), ServerProbe.mib(before.get(i).rss()),
+                    ServerProbe.mib(after.rss()), perSession(before.get(i).rss(), after.rss(), count),
+                    perSession(0, after.rss(), count));
+        }
     }
 
     static String perSession(long before, long after, long sessions) {

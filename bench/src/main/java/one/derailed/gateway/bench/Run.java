@@ -115,9 +115,12 @@ final class Run {
         return span;
     }
 
+    /** A publisher whose events a guild's members should all get, as far as they are READY right now. */
     Publisher publisher() {
-        return new Publisher(ingress, options.grpcToken, options.publishing, options.event, fleets,
-                guild -> members.getOrDefault(guild, 0));
+        return new Publisher(ingress, options.grpcToken, options.publishing, options.event, fleets, guild -> {
+            double ready = (double) fleets.latest().get(Counter.READY_NOW) / Math.max(1, fleets.size());
+            return (int) Math.round(members.getOrDefault(guild, 0) * Math.min(1.0, ready));
+        });
     }
 
     /** Connects and identifies every session; prints how it went; whether all are READY. */

@@ -61,6 +61,7 @@ final class ScenarioCommand implements Callable<Integer> {
         if (scenario.equals("kill")) {
             o.cluster = true;
         }
+        o.publishing.defaults(scenario.equals("guilds"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> emergencyStops.forEach(Runnable::run),
                 "bench-emergency-stop"));
         List<Integer> parts = parts();
@@ -220,7 +221,7 @@ final class ScenarioCommand implements Callable<Integer> {
             case "fanout" -> new FanoutScenario(o.rates != null ? o.rates : sessions < 5_000 ? List.of(1.0, 50.0)
                     : List.of(1.0), o.phaseSeconds, o.startRate > 0 ? o.startRate : 20_000.0 / sessions,
                     o.stepFactor, o.stepSeconds, o.maxSteps, o.p99LimitMs > 0 ? o.p99LimitMs : single ? 50 : 100,
-                    o.minDeliveryRatio, o.warmupSeconds);
+                    o.minDeliveryRatio, o.warmupSeconds, single && !o.attach);
             case "guilds" -> new GuildsScenario(o.perGuildRate, o.durationSeconds, o.warmupSeconds);
             case "kill" -> new KillScenario(o.holdSeconds > 0 ? o.holdSeconds : 120, o.killAtSeconds, o.killNode,
                     o.departShare);

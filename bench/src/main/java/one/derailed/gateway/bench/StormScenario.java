@@ -1,13 +1,29 @@
 package one.derailed.gateway.bench;
 
+import java.io.PrintStream;
+
 /**
  * storm: every session connects (HELLO) first, then all IDENTIFY at once, as fast as the pacing allows; READY per
  * second, IDENTIFY to READY latency, sessions lost (to the ready timeout or anything else), CPU, and membership.
  */
 final class StormScenario implements ScenarioBody {
 
-    @Override
-    public int run(Run run) throws Exception {
+    /** What a storm did: how many of how many were READY, in how long, how fast, and what it cost. */
+    record Result(boolean all, long ready, int size, double seconds, Run.Span span) {
+        void print(PrintStream out) {
+            FleetSample end = span.tally.end;
+            out.printf("storm: %d of %d READY in %.2f s from the first IDENTIFY to the last READY = %.0f READY/s%n",
+                    ready, size, seconds, seconds > 0 ? ready / seconds : 0.0);
+            out.printf("IDENTIFY->READY: %s%n", Stats.latency(span.tally.ready));
+            out.printf("lost: %d not READY; closed by the server %s; dropped %d; op 9 %d%n", size - ready,
+                    end.closes(), end.get(Counter.DROPS), end.get(Counter.INVALID_SESSIONS));
+            out.printf("cpu during the storm (100%% = one core): servers %s (run-queue wait %s), generator %s%n",
+                    span.serverPercent(), span.serverWaitPercent(), span.generatorPercent());
+        }
+    }
+
+    /** Connects every session, then lets them all identify; returns what happened. */
+    static Result storm(Run run) throws InterruptedException {
         run.fleets.start(false);
         boolean connected = run.fleets.awaitHello(run.readyTimeoutMillis);
         run.out.printf("%s: %d of %d sessions said HELLO; identifying now%n",
@@ -18,18 +34,18 @@ final class StormScenario implements ScenarioBody {
         boolean all = run.fleets.awaitReady(run.readyTimeoutMillis);
         run.end(span);
         FleetSample end = span.tally.end;
-        long ready = end.get(Counter.READY_NOW);
-        double seconds = (end.get(Counter.LAST_READY_NANOS) - end.get(Counter.FIRST_IDENTIFY_NANOS)) / 1e9;
+        double seconds = end.get(Counter.READY_NOW) == 0 ? 0
+                : (end.get(Counter.LAST_READY_NANOS) - end.get(Counter.FIRST_IDENTIFY_NANOS)) / 1e9;
+        return new Result(all, end.get(Counter.READY_NOW), run.fleets.size(), seconds, span);
+    }
+
+    @Override
+    public int run(Run run) throws Exception {
+        Result result = storm(run);
         run.out.println();
         run.out.println("== result (storm) ==");
-        run.out.printf("READY: %d of %d in %.2f s from the first IDENTIFY to the last READY = %.0f READY/s%n", ready,
-                run.fleets.size(), seconds, seconds > 0 ? ready / seconds : 0.0);
-        run.out.printf("IDENTIFY->READY: %s%n", Stats.latency(span.tally.ready));
-        run.out.printf("lost: %d not READY; closed by the server %s; dropped %d; op 9 %d%n", run.fleets.size() - ready,
-                end.closes(), end.get(Counter.DROPS), end.get(Counter.INVALID_SESSIONS));
-        run.out.printf("cpu during the storm (100%% = one core): servers %s (run-queue wait %s), generator %s%n",
-                span.serverPercent(), span.serverWaitPercent(), span.generatorPercent());
+        result.print(run.out);
         int changes = run.printMembershipChanges();
-        return all && changes == 0 ? 0 : 1;
+        return result.all() && changes == 0 ? 0 : 1;
     }
 }
