@@ -43,21 +43,24 @@ final class IdleScenario implements ScenarioBody {
 
     /** Heap after a full GC and RSS per session, now against {@code before}, for each of {@code nodes}. */
     static void printMemory(Run run, List<Servers.Server> nodes, List<ServerProbe.Snapshot> before) {
-        run.out.println("| node | sessions (/metrics) | heap after GC before -> after | heap per session"
-                + " | RSS before -> after | RSS per session (growth) | RSS / sessions |");
-        run.out.println("|---|---|---|---|---|---|---|");
+        // Built first and printed at once: the readings take a while, and progress reports come in between.
+        StringBuilder table = new StringBuilder("| node | sessions (/metrics) | heap after GC before -> after"
+                + " | heap per session | RSS before -> after | RSS per session (growth) | RSS / sessions |\n"
+                + "|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < nodes.size(); i++) {
             Servers.Server node = nodes.get(i);
             ServerProbe.Snapshot after = node.probe().snapshot(true);
             Map<String, Double> metrics = node.probe().metrics();
             double sessions = Servers.family(metrics == null ? List.of() : List.of(metrics), "derailed_sessions");
             long count = sessions >= 0 ? (long) sessions : node.plannedSessions();
-            run.out.printf("| %s | %,d | %s -> %s | %s | %s -> %s | %s | %s |%n", node.name(), count,
+            table.append(String.format("| %s | %,d | %s -> %s | %s | %s -> %s | %s | %s |%n", node.name(), count,
                     ServerProbe.mib(before.get(i).heapUsed()), ServerProbe.mib(after.heapUsed()),
                     perSession(before.get(i).heapUsed(), after.heapUsed(), count), ServerProbe.mib(before.get(i).rss()),
                     ServerProbe.mib(after.rss()), perSession(before.get(i).rss(), after.rss(), count),
-                    perSession(0, after.rss(), count));
+                    perSession(0, after.rss(), count)));
         }
+        run.out.print(table);
+        run.out.flush();
     }
 
     static String perSession(long before, long after, long sessions) {

@@ -56,7 +56,7 @@ final class Run {
 
         String serverWaitPercent() {
             return serverWaitStart < 0 || serverWait < 0 ? "?"
-                    : String.format("%.0f%%", (serverWait - serverWaitStart) / seconds() / 1e7);
+                    : String.format("%.0f%%", Math.max(0, serverWait - serverWaitStart) / seconds() / 1e7);
         }
 
         String generatorPercent() {

@@ -26,9 +26,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MembershipWatch implements AutoCloseable {
     private static final long POLL_MILLIS = 500;
-    /** Not a change: the failure detector warning that a node's heartbeats come late (a near miss on a busy host). */
+    /**
+     * Not a change: the failure detector warning that a node's heartbeats come late, or a node that it sent its own
+     * late (near misses on a busy host).
+     */
     public static final String LATE_HEARTBEAT = "late heartbeat";
     private static final Map<String, String> KINDS = new LinkedHashMap<>();
+    /** The interval a late-heartbeat warning names: the receiver's "N millis", the sender's "[N] ms ago". */
+    private static final java.util.regex.Pattern INTERVAL = java.util.regex.Pattern.compile(
+            ": (\\d+) millis|\\[(\\d+)\\] ms ago");
 
     static {
         KINDS.put("is JOINING", "joining");
@@ -44,6 +50,7 @@ public final class MembershipWatch implements AutoCloseable {
         KINDS.put("a node left with sessions here", "guild dropped a node's sessions");
         KINDS.put("a node left with", "user lost a node's sessions");
         KINDS.put("heartbeat interval is growing too large", LATE_HEARTBEAT);
+        KINDS.put("Scheduled sending of heartbeat was delayed", LATE_HEARTBEAT);
     }
 
     /** One line that says the cluster changed: when (epoch millis, from the log's time stamp), where, what. */
@@ -107,9 +114,9 @@ public final class MembershipWatch implements AutoCloseable {
         for (Event e : events) {
             if (e.millis() >= steadySince && e.kind().equals(LATE_HEARTBEAT)) {
                 count++;
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile(": (\\d+) millis").matcher(e.line());
+                java.util.regex.Matcher m = INTERVAL.matcher(e.line());
                 if (m.find()) {
-                    longest = Math.max(longest, Long.parseLong(m.group(1)));
+                    longest = Math.max(longest, Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2)));
                 }
             }
         }
