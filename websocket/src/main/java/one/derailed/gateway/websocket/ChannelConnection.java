@@ -97,6 +97,11 @@ final class ChannelConnection implements Connection {
         }
     }
 
+    @Override
+    public java.util.concurrent.Executor executor() {
+        return channel.eventLoop();
+    }
+
     /** The socket itself, for the edge's handlers (e.g. installing payload compression). */
     Channel channel() {
         return channel;

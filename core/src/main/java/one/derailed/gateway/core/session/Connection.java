@@ -19,4 +19,12 @@ public interface Connection {
 
     /** Closes the socket with {@code code} after the frames already sent; {@code reason} reaches the client. */
     void close(CloseCode code, String reason);
+
+    /**
+     * The thread that does this socket's I/O (its event loop), as an executor; a session run there writes without a
+     * hop ({@link SocketLoopDispatchers}). Null when there is none to run on.
+     */
+    default java.util.concurrent.Executor executor() {
+        return null;
+    }
 }

@@ -19,11 +19,13 @@ public final class SessionLauncher {
     private final SessionServices services;
     private final ActorRef<HandoffProtocol.Command> handoff;
     private final GatewaySettings.Handoff handoffSettings;
+    private final SocketLoopDispatchers loops;
 
     public SessionLauncher(ActorSystem<?> system, SessionServices services, GatewaySettings.Handoff handoffSettings) {
         this.system = system;
         this.services = services;
         this.handoffSettings = handoffSettings;
+        this.loops = new SocketLoopDispatchers(system, services.settings().onSocketLoop());
         this.handoff = system.systemActorOf(SessionHandoff.create(services, handoffSettings.locateTimeout()),
                 "session-handoff", Props.empty());
     }
@@ -56,8 +58,9 @@ public final class SessionLauncher {
     public ActorRef<SessionProtocol.Command> identify(Connection connection, ClientPayload.Identify identify) {
         SessionDirectory.SessionIdentity identity = services.directory().newIdentity();
         // systemActorOf is the typed API's synchronous spawn from outside an actor; sessions never wait for a parent.
+        // The session runs on its socket's event loop, so its writes need no hop (SocketLoopDispatchers).
         return system.systemActorOf(Session.create(services, identity, connection, identify),
-                "session-" + identity.number(), Props.empty());
+                "session-" + identity.number(), loops.forConnection(connection));
     }
 
     public SessionDirectory directory() {
