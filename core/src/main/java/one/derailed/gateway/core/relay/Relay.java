@@ -219,9 +219,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
     /** Gives {@code message} to each session numbered in {@code numbers}, each after everything sent it before. */
     private void route(long[] numbers, SessionProtocol.Command message) {
         if (numbers.length <= splitAbove && lanesIdle(numbers)) {
-            for (long number : numbers) {
-                departed += RelayLane.tell(directory, number, message);
-            }
+            departed += RelayLane.handOut(directory, numbers, message);
             if (departed >= 10_000) {
                 getContext().getLog().debug("{} messages for sessions that had already ended", departed);
                 departed = 0;

@@ -1,6 +1,7 @@
 package one.derailed.gateway.core.relay;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import one.derailed.gateway.core.session.Handout;
 import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.core.session.SessionDirectory;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -53,9 +54,7 @@ final class RelayLane extends AbstractBehavior<RelayLane.Command> {
 
     private Behavior<Command> onHand(Hand hand) {
         try {
-            for (long number : hand.sessions()) {
-                departed += tell(directory, number, hand.message());
-            }
+            departed += handOut(directory, hand.sessions(), hand.message());
         } finally {
             // Release: a relay that reads this count also sees every tell above already in the sessions' mailboxes.
             finished.setRelease(Relay.finishedSlot(index), ++handled);
@@ -68,15 +67,11 @@ final class RelayLane extends AbstractBehavior<RelayLane.Command> {
     }
 
     /**
-     * Tells the session numbered {@code number}; returns 1 if it has ended. A session that ended while the message
-     * was on its way is not an error: its unsubscribe is on its way too.
+     * Hands {@code message} to the sessions numbered in {@code numbers} ({@link Handout}: one task per event loop);
+     * returns how many had ended. A session that ended while the message was on its way is not an error: its
+     * unsubscribe is on its way too.
      */
-    static int tell(SessionDirectory directory, long number, SessionProtocol.Command message) {
-        ActorRef<SessionProtocol.Command> session = directory.byNumber(number);
-        if (session == null) {
-            return 1;
-        }
-        session.tell(message);
-        return 0;
+    static int handOut(SessionDirectory directory, long[] numbers, SessionProtocol.Command message) {
+        return Handout.handOut(directory, numbers, message);
     }
 }

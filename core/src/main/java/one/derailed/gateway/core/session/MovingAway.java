@@ -28,6 +28,7 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
     MovingAway(SessionState state, ActorRef<HandoffProtocol.Command> target) {
         super(state.context);
         this.state = state;
+        state.live = false;
         if (state.connection != null) {
             state.connection.close(CloseCode.UNKNOWN_ERROR, "this session was resumed on another connection");
             state.connection = null;

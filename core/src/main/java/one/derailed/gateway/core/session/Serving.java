@@ -26,6 +26,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
     Serving(SessionState state) {
         super(state.context);
         this.state = state;
+        state.live = this instanceof Live;
     }
 
     /** What only this phase handles; null when it does not handle {@code command}. */

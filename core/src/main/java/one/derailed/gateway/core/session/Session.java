@@ -23,8 +23,7 @@ public final class Session {
                                            Connection connection, ClientPayload.Identify identify) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(
                 Identifying.MAX_EARLY_FRAMES, early -> {
-                    SessionState state = new SessionState(context, timers, services, identity);
-                    state.connection = connection;
+                    SessionState state = new SessionState(context, timers, services, identity, connection);
                     return new Identifying(state, identify, early);
                 })));
     }

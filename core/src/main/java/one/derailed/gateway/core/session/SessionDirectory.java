@@ -14,7 +14,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * {@code long} keys (no boxed key per lookup) and lock-free reads.
  */
 public final class SessionDirectory {
-    private final ConcurrentLongObjectMap<ActorRef<SessionProtocol.Command>> byNumber = new ConcurrentLongObjectMap<>();
+    private final ConcurrentLongObjectMap<SessionPort> byNumber = new ConcurrentLongObjectMap<>();
     private final ConcurrentHashMap<String, ActorRef<SessionProtocol.Command>> byId = new ConcurrentHashMap<>();
     private final AtomicLong numbers = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
@@ -31,9 +31,14 @@ public final class SessionDirectory {
         return new SessionIdentity(numbers.incrementAndGet(), sessionId);
     }
 
+    /** A session reached through its mailbox only (a stand-in, or one on no event loop). */
     void add(SessionIdentity identity, ActorRef<SessionProtocol.Command> session) {
-        byNumber.put(identity.number(), session);
-        byId.put(identity.sessionId(), session);
+        add(identity, new SessionPort(session, null, null));
+    }
+
+    void add(SessionIdentity identity, SessionPort port) {
+        byNumber.put(identity.number(), port);
+        byId.put(identity.sessionId(), port.session());
     }
 
     void remove(SessionIdentity identity) {
@@ -42,6 +47,12 @@ public final class SessionDirectory {
     }
 
     public ActorRef<SessionProtocol.Command> byNumber(long number) {
+        SessionPort port = byNumber.get(number);
+        return port == null ? null : port.session();
+    }
+
+    /** How the relay reaches the session numbered {@code number}, or null when it has ended. */
+    public SessionPort port(long number) {
         return byNumber.get(number);
     }
 

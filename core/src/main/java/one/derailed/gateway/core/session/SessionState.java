@@ -48,16 +48,31 @@ final class SessionState {
     long resumeAttempts;
     /** A move asked for while the session was not settled; it starts once it is. */
     MoveProtocol.MoveTo pendingMove;
+    /** The session is {@link Live}: its port may send a dispatch straight out when its mailbox is empty. */
+    boolean live;
 
     SessionState(ActorContext<SessionProtocol.Command> context, TimerScheduler<SessionProtocol.Command> timers,
                  SessionServices services, SessionDirectory.SessionIdentity identity) {
+        this(context, timers, services, identity, null);
+    }
+
+    /**
+     * The state of a session for {@code connection} (null for one that moved here and waits for its client). A
+     * session of a socket runs on the socket's event loop when the node says so ({@link SocketLoopDispatchers}); its
+     * port knows that loop.
+     */
+    SessionState(ActorContext<SessionProtocol.Command> context, TimerScheduler<SessionProtocol.Command> timers,
+                 SessionServices services, SessionDirectory.SessionIdentity identity, Connection connection) {
         this.context = context;
         this.timers = timers;
         this.services = services;
         this.identity = identity;
+        this.connection = connection;
         this.numbering = new Numbering(services.settings().replayMaxEvents(), services.settings().replayMaxBytes(),
                 services.metrics());
-        services.directory().add(identity, context.getSelf());
+        java.util.concurrent.Executor loop = connection != null && services.settings().onSocketLoop()
+                ? connection.executor() : null;
+        services.directory().add(identity, new SessionPort(context.getSelf(), loop, this));
     }
 
     String sessionId() {
@@ -146,6 +161,7 @@ final class SessionState {
      * and user.
      */
     void stopped() {
+        live = false;
         services.directory().remove(identity);
         numbering.release();
         if (connection != null && connection.isOpen()) {
