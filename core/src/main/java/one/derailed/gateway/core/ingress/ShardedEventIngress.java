@@ -14,6 +14,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * and waits at most {@code askTimeout} for it to accept the event.
  */
 public final class ShardedEventIngress implements EventIngress {
+    /**
+     * Runs an answer's continuation on the thread that completed it (the entity's). A Pekko ask's stage runs
+     * {@code thenApply} on the common pool, a thread wake-up between the entity's answer and the gRPC reply.
+     */
+    private static final java.util.concurrent.Executor ON_ANSWER = Runnable::run;
+
     private final ClusterSharding sharding;
     private final Duration askTimeout;
     private final GatewayMetrics metrics;
@@ -37,13 +43,13 @@ public final class ShardedEventIngress implements EventIngress {
         return sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId))
                 .<GuildProtocol.PublishAck>ask(replyTo -> new GuildProtocol.Publish(event, data, idempotencyKey,
                         replyTo), askTimeout)
-                .thenApply(ack -> {
+                .thenApplyAsync(ack -> {
                     if (!ack.accepted()) {
                         throw new CompletionException(new RejectedExecutionException(ack.reason()));
                     }
                     metrics.publishedToGuild();
                     return null;
-                });
+                }, ON_ANSWER);
     }
 
     @Override
@@ -51,16 +57,16 @@ public final class ShardedEventIngress implements EventIngress {
         return sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId))
                 .<UserProtocol.Delivered>ask(replyTo -> new UserProtocol.Publish(event, data, idempotencyKey,
                         replyTo), askTimeout)
-                .thenApply(delivered -> {
+                .thenApplyAsync(delivered -> {
                     metrics.publishedToUser();
                     return null;
-                });
+                }, ON_ANSWER);
     }
 
     @Override
     public CompletionStage<GuildInfo> guildInfo(long guildId) {
         return sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId))
                 .<GuildProtocol.Info>ask(GuildProtocol.GetInfo::new, askTimeout)
-                .thenApply(info -> new GuildInfo(info.presences(), info.available()));
+                .thenApplyAsync(info -> new GuildInfo(info.presences(), info.available()), ON_ANSWER);
     }
 }
