@@ -61,6 +61,11 @@ public final class GatewayStore {
     private static final String SEARCH_MEMBERS_LIMITED = "SELECT " + Rows.MEMBER_COLUMNS
             + " FROM (" + MATCHING_MEMBERS + " LIMIT ?) m" + MEMBER_JOINS + " ORDER BY u.username, u.id, mr.role_id";
 
+    private static final String MEMBERS_AFTER = "SELECT " + Rows.MEMBER_COLUMNS
+            + " FROM (SELECT pm.guild_id, pm.user_id, pm.nick, pm.joined_at FROM members pm"
+            + " WHERE pm.guild_id = ? AND pm.user_id > ? ORDER BY pm.user_id LIMIT ?) m" + MEMBER_JOINS
+            + " ORDER BY m.user_id, mr.role_id";
+
     private final DataSource dataSource;
 
     public GatewayStore(DataSource dataSource) {
@@ -267,6 +272,39 @@ public final class GatewayStore {
                 if (limit > 0) {
                     statement.setInt(4, limit);
                 }
+                try (ResultSet rs = statement.executeQuery()) {
+                    return Rows.members(rs);
+                }
+            }
+        });
+    }
+
+    /** How many members the guild has. */
+    public int countMembers(long guildId) {
+        return call("countMembers", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(MEMBER_COUNT)) {
+                statement.setLong(1, guildId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * At most {@code limit} members of the guild whose user id is above {@code afterUserId}, by user id: one page of
+     * the whole member list, the next page starting after this page's last id (0 for the first page).
+     */
+    public List<MemberRecord> membersAfter(long guildId, long afterUserId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        return call("membersAfter", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(MEMBERS_AFTER)) {
+                statement.setLong(1, guildId);
+                statement.setLong(2, afterUserId);
+                statement.setInt(3, limit);
                 try (ResultSet rs = statement.executeQuery()) {
                     return Rows.members(rs);
                 }

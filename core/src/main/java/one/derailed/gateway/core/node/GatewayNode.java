@@ -12,6 +12,7 @@ import one.derailed.gateway.core.guild.Guild;
 import one.derailed.gateway.core.ingress.EventIngress;
 import one.derailed.gateway.core.ingress.ShardedEventIngress;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.overload.ClientBytes;
 import one.derailed.gateway.core.ready.ReadyWorker;
 import one.derailed.gateway.core.relay.Relay;
 import one.derailed.gateway.core.session.Session;
@@ -93,7 +94,7 @@ public final class GatewayNode implements AutoCloseable {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
         SessionDirectory directory = new SessionDirectory();
-        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayMetrics metrics = new GatewayMetrics(ClientBytes.of(system));
         metrics.gauge("derailed.sessions", "sessions on this node, connected or awaiting RESUME", directory,
                 SessionDirectory::size);
         ActorRef<Relay.Command> relay = system.systemActorOf(Relay.create(directory, metrics, settings.relayLanes()),
@@ -113,7 +114,7 @@ public final class GatewayNode implements AutoCloseable {
                 User.create(Long.parseLong(entity.getEntityId()), entity.getShard(), settings.guilds().idleTimeout(), settings.sessions().startLimits(), metrics))
                 .withRole("users"));
 
-        ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database);
+        ActorRef<ReadyWorker.Command> ready = startReady(system, settings, database, metrics);
         Session.Services sessionServices = new Session.Services(directory, ready, sharding, relay,
                 settings.sessions().readyTimeout(), settings.sessions().privilegedIntentsForBots(),
                 settings.webSocket().publicUrl(), settings.sessions().resumeTimeout(),
@@ -140,16 +141,12 @@ public final class GatewayNode implements AutoCloseable {
      * workers of the ready nodes through the receptionist.
      */
     private static ActorRef<ReadyWorker.Command> startReady(ActorSystem<Void> system, GatewaySettings settings,
-                                                            Database database) {
+                                                            Database database, GatewayMetrics metrics) {
         if (!settings.roles().contains("ready")) {
             return system.systemActorOf(Routers.group(ReadyWorker.SERVICE_KEY), "ready", Props.empty());
         }
         ActorRef<ReadyWorker.Command> pool = system.systemActorOf(
-                Routers.pool(settings.ready().workers(),
-                                Behaviors.supervise(ReadyWorker.create(database.store()))
-                                        .onFailure(SupervisorStrategy.restart()))
-                        .withRouteeProps(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER)),
-                "ready", Props.empty());
+                ReadyWorker.create(database.store(), settings.ready(), metrics), "ready", Props.empty());
         system.receptionist().tell(Receptionist.register(ReadyWorker.SERVICE_KEY, pool));
         return pool;
     }

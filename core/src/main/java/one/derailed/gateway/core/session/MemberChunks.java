@@ -19,18 +19,13 @@ import one.derailed.gateway.store.MemberRecord;
  * the first chunk, and the request's nonce in every chunk. An answer with no members is one empty chunk.
  */
 final class MemberChunks {
+    /** Discord's cap on members per GUILD_MEMBERS_CHUNK. */
+    static final int MAX_CHUNK_MEMBERS = 1000;
+
     private MemberChunks() {}
 
     static List<byte[]> encode(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
                                List<byte[]> presences, int chunkSize) {
-        Map<Long, byte[]> presenceByUser = new HashMap<>();
-        for (byte[] presence : presences) {
-            try {
-                presenceByUser.put(Json.MAPPER.readTree(presence).path("user").path("id").asLong(), presence);
-            } catch (java.io.IOException ignored) {
-                // a presence the guild encoded itself is always JSON
-            }
-        }
         Set<Long> found = new HashSet<>();
         members.forEach(member -> found.add(member.user().id()));
         List<Long> notFound = new ArrayList<>();
@@ -46,36 +41,64 @@ final class MemberChunks {
         for (int index = 0; index < chunkCount; index++) {
             List<MemberRecord> part = members.subList(Math.min(members.size(), index * chunkSize),
                     Math.min(members.size(), (index + 1) * chunkSize));
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256 + part.size() * 256);
-            out.writeBytes(("{\"guild_id\":\"" + request.guildId() + "\",\"chunk_index\":" + index
-                    + ",\"chunk_count\":" + chunkCount + ",\"members\":").getBytes(StandardCharsets.US_ASCII));
-            List<byte[]> encodedMembers = new ArrayList<>(part.size());
-            List<byte[]> chunkPresences = new ArrayList<>();
-            for (MemberRecord member : part) {
-                encodedMembers.add(DiscordObjects.bytes(DiscordObjects.member(member)));
-                byte[] presence = presenceByUser.get(member.user().id());
-                if (presence != null) {
-                    chunkPresences.add(presence);
-                }
-            }
-            DiscordObjects.writeArray(out, encodedMembers);
-            out.writeBytes(",\"not_found\":".getBytes(StandardCharsets.US_ASCII));
-            List<byte[]> ids = new ArrayList<>();
-            if (index == 0) {
-                notFound.forEach(id -> ids.add(DiscordObjects.string(Long.toString(id))));
-            }
-            DiscordObjects.writeArray(out, ids);
-            if (request.presences()) {
-                out.writeBytes(",\"presences\":".getBytes(StandardCharsets.US_ASCII));
-                DiscordObjects.writeArray(out, chunkPresences);
-            }
-            if (request.nonce() != null) {
-                out.writeBytes(",\"nonce\":".getBytes(StandardCharsets.US_ASCII));
-                out.writeBytes(DiscordObjects.string(request.nonce()));
-            }
-            out.write('}');
-            chunks.add(out.toByteArray());
+            chunks.add(chunk(request, part, presences, index, chunkCount, index == 0 ? notFound : List.of()));
         }
         return chunks;
+    }
+
+    /** Chunk {@code index} of {@code chunkCount}: {@code members} with their presences among {@code presences}. */
+    static byte[] chunk(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
+                        List<byte[]> presences, int index, int chunkCount, List<Long> notFound) {
+        Map<Long, byte[]> presenceByUser = new HashMap<>();
+        for (byte[] presence : presences) {
+            try {
+                presenceByUser.put(Json.MAPPER.readTree(presence).path("user").path("id").asLong(), presence);
+            } catch (java.io.IOException ignored) {
+                // a presence the guild encoded itself is always JSON
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + members.size() * 256);
+        out.writeBytes(("{\"guild_id\":\"" + request.guildId() + "\",\"chunk_index\":" + index
+                + ",\"chunk_count\":" + chunkCount + ",\"members\":").getBytes(StandardCharsets.US_ASCII));
+        List<byte[]> encodedMembers = new ArrayList<>(members.size());
+        List<byte[]> chunkPresences = new ArrayList<>();
+        for (MemberRecord member : members) {
+            encodedMembers.add(DiscordObjects.bytes(DiscordObjects.member(member)));
+            byte[] presence = presenceByUser.get(member.user().id());
+            if (presence != null) {
+                chunkPresences.add(presence);
+            }
+        }
+        DiscordObjects.writeArray(out, encodedMembers);
+        out.writeBytes(",\"not_found\":".getBytes(StandardCharsets.US_ASCII));
+        List<byte[]> ids = new ArrayList<>(notFound.size());
+        notFound.forEach(id -> ids.add(DiscordObjects.string(Long.toString(id))));
+        DiscordObjects.writeArray(out, ids);
+        if (request.presences()) {
+            out.writeBytes(",\"presences\":".getBytes(StandardCharsets.US_ASCII));
+            DiscordObjects.writeArray(out, chunkPresences);
+        }
+        if (request.nonce() != null) {
+            out.writeBytes(",\"nonce\":".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(DiscordObjects.string(request.nonce()));
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    /**
+     * The RATE_LIMITED dispatch Discord answers a member request with when it cannot be served now: which opcode,
+     * how many seconds to wait, and the request's guild and nonce.
+     */
+    static byte[] rateLimited(ClientPayload.RequestGuildMembers request, double retryAfterSeconds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        out.writeBytes(("{\"opcode\":8,\"retry_after\":" + retryAfterSeconds + ",\"meta\":{\"guild_id\":\""
+                + request.guildId() + "\"").getBytes(StandardCharsets.US_ASCII));
+        if (request.nonce() != null) {
+            out.writeBytes(",\"nonce\":".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(DiscordObjects.string(request.nonce()));
+        }
+        out.writeBytes("}}".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 }

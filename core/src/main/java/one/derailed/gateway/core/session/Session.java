@@ -141,13 +141,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
     private record MemberLoaded(long guildId, boolean quiet, ReadyWorker.Result result, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
-    private record MembersLoaded(ClientPayload.RequestGuildMembers request, ReadyWorker.Result result,
-                                 Throwable failure) implements Command, NoSerializationVerificationNeeded {}
-
-    private record PresencesLoaded(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
-                                   Guild.Presences presences, Throwable failure)
-            implements Command, NoSerializationVerificationNeeded {}
-
     private record StartDecided(ReadyWorker.Loaded loaded, User.StartAnswer answer, Throwable failure)
             implements Command, NoSerializationVerificationNeeded {}
 
@@ -204,10 +197,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
     /** Arrived by move: deliveries sent straight here, held until every source drained its old path. */
     private boolean draining;
     private final List<Delivery> held = new ArrayList<>();
-    /** Discord's cap on members per GUILD_MEMBERS_CHUNK. */
-    static final int MAX_CHUNK_MEMBERS = 1000;
-    /** Members a query by prefix returns when it names no limit. */
-    private static final int QUERY_DEFAULT_LIMIT = 100;
     private static final byte[] RESUMED_DATA = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private Session(ActorContext<Command> context, TimerScheduler<Command> timers, Services services,
@@ -241,7 +230,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private void askToLoad(int attempt) {
         getContext().ask(ReadyWorker.Result.class, services.ready(), readyTryTimeout(),
-                replyTo -> new ReadyWorker.Load(identify.token(), replyTo),
+                replyTo -> new ReadyWorker.Load(identify.token(), ReadyWorker.deadlineIn(readyTryTimeout()), replyTo),
                 (result, failure) -> new ReadyAnswered(attempt, result, failure));
     }
 
@@ -338,8 +327,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
             case AdoptionFailed failed -> onAdoptionFailed(failed);
             case HandoffTimedOut timedOut -> onHandoffTimedOut(timedOut);
             case MemberLoaded loaded -> onMemberLoaded(loaded);
-            case MembersLoaded loaded -> onMembersLoaded(loaded);
-            case PresencesLoaded loaded -> onPresencesLoaded(loaded);
             case ConnectionClosed closed -> onConnectionClosed(closed);
             case Resume resume -> onResume(resume);
             case ResumeChecked checked -> onResumeChecked(checked);
@@ -487,7 +474,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private void loadMember(long guildId, boolean quiet) {
         getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
-                replyTo -> new ReadyWorker.LoadMember(guildId, user.id(), replyTo),
+                replyTo -> new ReadyWorker.LoadMember(guildId, user.id(),
+                        ReadyWorker.deadlineIn(services.readyTimeout()), replyTo),
                 (result, failure) -> new MemberLoaded(guildId, quiet, result, failure));
     }
 
@@ -513,64 +501,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
                     identity.sessionId(), loaded.guildId());
         }
         return this;
-    }
-
-    /**
-     * op 8: members come from the store (through Ready, off the actor threads), their presences from the guild,
-     * and the answer goes out as GUILD_MEMBERS_CHUNKs of at most {@value #MAX_CHUNK_MEMBERS} members.
-     */
-    private void requestMembers(ClientPayload.RequestGuildMembers request) {
-        boolean everyone = request.userIds() == null && request.query().isEmpty() && request.limit() == 0;
-        if (everyone && !Intents.allows(intents, Intents.GUILD_MEMBERS)) {
-            closeWith(CloseCode.INVALID_INTENTS, "requesting every member needs the GUILD_MEMBERS intent");
-            return;
-        }
-        if (request.presences() && !Intents.allows(intents, Intents.GUILD_PRESENCES)) {
-            closeWith(CloseCode.INVALID_INTENTS, "requesting presences needs the GUILD_PRESENCES intent");
-            return;
-        }
-        if (!guilds.contains(request.guildId())) {
-            sendChunks(request, List.of(), List.of());
-            return;
-        }
-        int limit = request.userIds() == null && !request.query().isEmpty() && request.limit() == 0
-                ? QUERY_DEFAULT_LIMIT : request.limit();
-        getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
-                replyTo -> new ReadyWorker.FindMembers(request.guildId(), request.query(), request.userIds(), limit,
-                        replyTo),
-                (result, failure) -> new MembersLoaded(request, result, failure));
-    }
-
-    private Behavior<Command> onMembersLoaded(MembersLoaded loaded) {
-        if (!(loaded.result() instanceof ReadyWorker.MembersFound found)) {
-            getContext().getLog().warn("session {}: member request for guild {} failed", identity.sessionId(),
-                    loaded.request().guildId());
-            sendChunks(loaded.request(), List.of(), List.of());
-            return this;
-        }
-        if (!loaded.request().presences() || found.members().isEmpty()) {
-            sendChunks(loaded.request(), found.members(), List.of());
-            return this;
-        }
-        long[] ids = found.members().stream().mapToLong(m -> m.user().id()).toArray();
-        getContext().ask(Guild.Presences.class,
-                guild(loaded.request().guildId()),
-                services.readyTimeout(), replyTo -> new Guild.GetPresences(ids, replyTo),
-                (presences, failure) -> new PresencesLoaded(loaded.request(), found.members(), presences, failure));
-        return this;
-    }
-
-    private Behavior<Command> onPresencesLoaded(PresencesLoaded loaded) {
-        sendChunks(loaded.request(), loaded.members(),
-                loaded.presences() == null ? List.of() : loaded.presences().presences());
-        return this;
-    }
-
-    private void sendChunks(ClientPayload.RequestGuildMembers request, List<MemberRecord> members,
-                            List<byte[]> presences) {
-        for (byte[] chunk : MemberChunks.encode(request, members, presences, MAX_CHUNK_MEMBERS)) {
-            dispatch("GUILD_MEMBERS_CHUNK", chunk);
-        }
     }
 
     /**
@@ -638,7 +568,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
             return startMove(move.target());
         }
         getContext().ask(ReadyWorker.Result.class, services.ready(), services.readyTimeout(),
-                replyTo -> new ReadyWorker.Authenticate(move.token(), replyTo),
+                replyTo -> new ReadyWorker.Authenticate(move.token(), ReadyWorker.deadlineIn(services.readyTimeout()),
+                        replyTo),
                 (result, failure) -> new MoveChecked(move, result, failure));
         return this;
     }
@@ -737,7 +668,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
         }
         switch (frame.payload()) {
             case ClientPayload.PresenceUpdate update -> updatePresence(update);
-            case ClientPayload.RequestGuildMembers request -> requestMembers(request);
+            case ClientPayload.RequestGuildMembers request ->
+                    MemberRequest.start(getContext(), services, connection, intents, guilds.contains(request.guildId()),
+                            request);
             case ClientPayload.VoiceStateUpdate voice ->
                     getContext().getLog().debug("voice state update ignored: this gateway serves no voice");
             default -> getContext().getLog().debug("session {} has no handler for {}", identity.number(),
@@ -787,7 +720,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     private void askToAuthenticate(Resume request, long attempt, int tries) {
         getContext().ask(ReadyWorker.Result.class, services.ready(), readyTryTimeout(),
-                replyTo -> new ReadyWorker.Authenticate(request.resume().token(), replyTo),
+                replyTo -> new ReadyWorker.Authenticate(request.resume().token(),
+                        ReadyWorker.deadlineIn(readyTryTimeout()), replyTo),
                 (result, failure) -> new ResumeChecked(request, attempt, tries, result, failure));
     }
 

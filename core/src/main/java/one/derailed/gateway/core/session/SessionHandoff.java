@@ -215,7 +215,7 @@ public final class SessionHandoff extends AbstractBehavior<SessionHandoff.Comman
         }
         SessionDirectory.SessionIdentity identity = services.directory().adoptedIdentity(snapshot.sessionId());
         ActorRef<Session.Command> session = getContext().spawn(Session.adopt(services, identity, snapshot),
-                "session-" + identity.number());
+                "session-" + identity.number(), SessionLauncher.MAILBOX);
         services.metrics().sessionMovedIn();
         return answer(snapshot.sessionId(), session);
     }
