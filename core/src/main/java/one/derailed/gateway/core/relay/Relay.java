@@ -64,6 +64,9 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
     /** The session no longer receives this guild's events; {@code unavailable} false means it left the guild. */
     public record Unsubscribed(long[] sessions, long guildId, boolean unavailable) implements Command {}
 
+    /** The sessions' user may no longer connect (suspended, deleted, password changed): they close with 4004. */
+    public record Revoke(long[] sessions) implements Command {}
+
     public static Behavior<Command> create(SessionDirectory directory, GatewayMetrics metrics,
                                            GatewaySettings.RelayLanes lanes) {
         return Behaviors.setup(context -> new Relay(context, directory, metrics, lanes));
@@ -107,6 +110,10 @@ public final class Relay extends AbstractBehavior<Relay.Command> {
                 .onMessage(Subscribed.class, this::onSubscribed)
                 .onMessage(Unsubscribed.class, this::onUnsubscribed)
                 .onMessage(Join.class, this::onJoin)
+                .onMessage(Revoke.class, revoke -> {
+                    route(revoke.sessions(), Session.Revoked.INSTANCE);
+                    return this;
+                })
                 .onMessage(Attached.class, this::onAttached)
                 .onMessage(Resubscribe.class, this::onResubscribe)
                 .onMessage(Drained.class, this::onDrained)

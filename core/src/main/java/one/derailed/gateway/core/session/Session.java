@@ -64,7 +64,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
             @JsonSubTypes.Type(value = JoinGuild.class, name = "join-guild"),
             @JsonSubTypes.Type(value = Resubscribe.class, name = "resubscribe"),
             @JsonSubTypes.Type(value = Reattach.class, name = "reattach"),
-            @JsonSubTypes.Type(value = Drained.class, name = "drained")})
+            @JsonSubTypes.Type(value = Drained.class, name = "drained"),
+            @JsonSubTypes.Type(value = Revoked.class, name = "revoked")})
     public sealed interface Delivery extends Command, NoSerializationVerificationNeeded {}
 
     /** The user joined a guild: subscribe to it. {@code member} is the encoded member object, or null to load it. */
@@ -80,6 +81,11 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     /** The guild or user {@code source} sends nothing more to this session's old node (see {@link Relay.Drained}). */
     public record Drained(long source) implements Delivery {}
+
+    /** The user may no longer connect (the API revoked their sessions): close with 4004 and end. */
+    public record Revoked() implements Delivery {
+        public static final Revoked INSTANCE = new Revoked();
+    }
 
     /** A delivery that reached this session's old node, passed on by it after the session moved here. */
     public record Handed(Delivery delivery) implements Command, CborSerializable {}
@@ -551,6 +557,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
             }
             case Drained stray -> getContext().getLog().debug("session {}: stray drain marker from {}",
                     identity.sessionId(), stray.source());
+            case Revoked revoked -> {
+                return closeWith(CloseCode.AUTHENTICATION_FAILED, ReadyWorker.Rejected.REASON);
+            }
         }
         return this;
     }

@@ -24,6 +24,12 @@ public final class User extends AbstractBehavior<User.Command> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "User");
 
+    /**
+     * The event the API publishes to a user who was suspended or deleted or whose password changed: it reaches no
+     * client; every session of the user closes with 4004 (docs/grpc.md).
+     */
+    public static final String SESSIONS_REVOKED = "SESSIONS_REVOKED";
+
     public sealed interface Command extends CborSerializable {}
 
     /**
@@ -182,6 +188,10 @@ public final class User extends AbstractBehavior<User.Command> {
      * each with its own GUILD_CREATE.
      */
     private Behavior<Command> onPublish(Publish publish) {
+        if (publish.event().equals(SESSIONS_REVOKED)) {
+            publish.replyTo().tell(new Delivered(revokeSessions()));
+            return this;
+        }
         if (publish.event().equals("GUILD_CREATE")) {
             long guildId = guildIdOf(publish.data());
             int count = guildId == 0 ? 0 : join(guildId, null);
@@ -201,6 +211,18 @@ public final class User extends AbstractBehavior<User.Command> {
         }
         publish.replyTo().tell(new Delivered(count));
         return this;
+    }
+
+    /** Tells every session of the user, connected or awaiting RESUME, to close with 4004; returns how many. */
+    private int revokeSessions() {
+        int count = 0;
+        for (Map.Entry<ActorRef<Relay.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
+            long[] numbers = node.getValue().keySet().stream().mapToLong(Long::longValue).toArray();
+            node.getKey().tell(new Relay.Revoke(numbers));
+            count += numbers.length;
+        }
+        getContext().getLog().info("user {}: {} sessions revoked", userId, count);
+        return count;
     }
 
     private Behavior<Command> onJoinedGuild(JoinedGuild joined) {
@@ -245,6 +267,7 @@ public final class User extends AbstractBehavior<User.Command> {
             return this;
         }
         if (start.bot()) {
+            lastStartByBucket.values().removeIf(last -> now - last >= limits.identifyInterval().toMillis());
             int bucket = Math.floorMod(start.shardId(), limits.maxConcurrency());
             Long last = lastStartByBucket.get(bucket);
             long interval = limits.identifyInterval().toMillis();

@@ -78,4 +78,25 @@ class UserTest {
         });
         assertThat(survivor.expectMessageClass(Relay.Deliver.class).sessions()).containsExactly(3L);
     }
+
+    @Test
+    void revokingTellsEverySessionOnEveryNodeAndDeliversNothing() {
+        TestProbe<Relay.Command> nodeA = KIT.createTestProbe();
+        TestProbe<Relay.Command> nodeB = KIT.createTestProbe();
+        ActorRef<User.Command> user = user();
+        user.tell(attach(nodeA, 1));
+        user.tell(attach(nodeA, 2));
+        user.tell(attach(nodeB, 3));
+        nodeA.expectMessageClass(Relay.Attached.class);
+        nodeA.expectMessageClass(Relay.Attached.class);
+        nodeB.expectMessageClass(Relay.Attached.class);
+
+        user.tell(new User.Publish(User.SESSIONS_REVOKED, "{\"reason\":\"suspended\"}".getBytes(), delivered.getRef()));
+
+        assertThat(nodeA.expectMessageClass(Relay.Revoke.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(nodeB.expectMessageClass(Relay.Revoke.class).sessions()).containsExactly(3L);
+        assertThat(delivered.receiveMessage().sessions()).isEqualTo(3);
+        nodeA.expectNoMessage(Duration.ofMillis(100));
+        nodeB.expectNoMessage(Duration.ofMillis(100));
+    }
 }
