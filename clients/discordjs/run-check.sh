@@ -53,10 +53,10 @@ if [ -z "$java_home" ]; then
   exit 1
 fi
 
-read -r ws_port grpc_port cluster_port proxy_port < <(python3 - <<'PY'
+read -r ws_port grpc_port cluster_port proxy_port operator_port < <(python3 - <<'PY'
 import socket
 socks = []
-for _ in range(4):
+for _ in range(5):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 print(*[s.getsockname()[1] for s in socks])
 PY
@@ -83,6 +83,7 @@ grpc_secret="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
 (
   cd "$work" || exit 1
   exec env DERAILED_WS_PORT="$ws_port" DERAILED_GRPC_PORT="$grpc_port" DERAILED_CLUSTER_PORT="$cluster_port" \
+    DERAILED_OPERATOR_PORT="$operator_port" \
     DERAILED_PUBLIC_URL="ws://127.0.0.1:$proxy_port" DERAILED_GRPC_TOKEN="$grpc_secret" \
     "$java_home/bin/java" -Dderailed.websocket.heartbeat-interval=1000ms -Dderailed.websocket.heartbeat-timeout=3000ms \
     ${DERAILED_JAVA_OPTS:-} -jar "$work/app/derailed-app.jar" run >"$work/gateway.out" 2>"$work/gateway.err"

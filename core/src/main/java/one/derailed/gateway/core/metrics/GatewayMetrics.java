@@ -50,6 +50,10 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter overloadShed;
     private final Counter overloadRefused;
     private final ClientBytes clientBytes;
+    private final Counter httpTimeoutsInRequest;
+    private final Counter httpTimeoutsIdle;
+    private final Counter identifyTimeouts;
+    private final ConcurrentHashMap<String, Counter> edgeRefusals = new ConcurrentHashMap<>();
 
     /** A node's figures with a client-bytes account of their own (tests, tools). */
     public GatewayMetrics() {
@@ -103,6 +107,13 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         Gauge.builder("derailed.client.bytes.limit", clientBytes, ClientBytes::limit).baseUnit("bytes")
                 .description("derailed.overload.max-client-bytes: past it the ingress refuses and slow sockets close")
+                .register(registry);
+        httpTimeoutsInRequest = Counter.builder("derailed.http.timeouts").tag("phase", "request")
+                .description("connections closed for not completing a request (408) or idling when kept alive")
+                .register(registry);
+        httpTimeoutsIdle = Counter.builder("derailed.http.timeouts").tag("phase", "keep-alive").register(registry);
+        identifyTimeouts = Counter.builder("derailed.identify.timeouts")
+                .description("sockets closed (4003) for not identifying within derailed.websocket.identify-timeout")
                 .register(registry);
         overloadShed = Counter.builder("derailed.overload.shed")
                 .description("sockets closed (4000, resumable) to bring client bytes under the node's bound")
@@ -183,6 +194,22 @@ public final class GatewayMetrics implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** A connection timed out waiting for its first request ({@code firstRequest}) or its next one. */
+    public void httpTimeout(boolean firstRequest) {
+        (firstRequest ? httpTimeoutsInRequest : httpTimeoutsIdle).increment();
+    }
+
+    public void identifyTimeout() {
+        identifyTimeouts.increment();
+    }
+
+    /** A connection was refused at accept: too many unidentified on the {@code node} or from one {@code address}. */
+    public void edgeRefused(String limit) {
+        edgeRefusals.computeIfAbsent(limit, l -> Counter.builder("derailed.sockets.refused").tag("limit", l)
+                .description("connections refused at accept (503): too many not identified yet")
+                .register(registry)).increment();
     }
 
     /** A Ready ask was queued or left the queue ({@code queued}), or a read started or ended ({@code running}). */
