@@ -12,19 +12,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /** RawHttp is an HTTP/1.1 client on a bare socket: it sends exactly the bytes a test gives it and reads answers. */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
 
     /** One answer: status, headers (lower-case names) and body. */
-    record Answer(int status, Map<String, String> headers, String body) {}
+    public record Answer(int status, Map<String, String> headers, String body) {}
 
-    RawHttp(int port) throws IOException {
+    public RawHttp(int port) throws IOException {
         this(new InetSocketAddress("127.0.0.1", 0), port);
     }
 
     /** Connects from {@code local} (e.g. 127.0.0.5, port 0), so a test can play several source addresses. */
-    RawHttp(InetSocketAddress local, int port) throws IOException {
+    public RawHttp(InetSocketAddress local, int port) throws IOException {
         socket = new Socket();
         socket.bind(local);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -32,22 +32,22 @@ final class RawHttp implements AutoCloseable {
         in = socket.getInputStream();
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
     }
 
-    static String get(String path) {
+    public static String get(String path) {
         return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     }
 
     /** The next answer; fails when the connection ends first. */
-    Answer read() throws IOException {
+    public Answer read() throws IOException {
         return read(true);
     }
 
     /** The next answer to a HEAD request: its Content-Length describes a body that is not sent. */
-    Answer readHeadOnly() throws IOException {
+    public Answer readHeadOnly() throws IOException {
         return read(false);
     }
 
@@ -69,7 +69,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Whether the server closed the connection (end of stream) within the socket's timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() < 0;
         } catch (SocketTimeoutException stillOpen) {
@@ -79,7 +79,7 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    void timeout(int millis) throws IOException {
+    public void timeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }
 

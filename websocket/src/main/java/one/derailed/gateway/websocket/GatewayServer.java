@@ -29,6 +29,7 @@ import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.overload.ClientBytes;
 import one.derailed.gateway.http.ConnectionLimit;
+import one.derailed.gateway.core.session.SessionDirectory;
 import one.derailed.gateway.core.session.SessionLauncher;
 
 /**
@@ -74,7 +75,7 @@ public final class GatewayServer implements AutoCloseable {
         BotGatewayEndpoint botGateway = new BotGatewayEndpoint(accounts, httpStore,
                 HttpEndpoints.jsonString(settings.publicUrl()));
         ConnectionLimit unidentified = unidentifiedLimit(settings, metrics);
-        return bind(settings, limits.outboundHighWaterBytes(), httpStore, metrics, sockets ->
+        return bind(settings, limits.outboundHighWaterBytes(), httpStore, metrics, sessions.directory(), sockets ->
                 new GatewayChannelInitializer(sessions, limits, settings.publicUrl(), ready, sockets, botGateway,
                         metrics, unidentified));
     }
@@ -89,7 +90,7 @@ public final class GatewayServer implements AutoCloseable {
                                               GatewayMetrics metrics) throws InterruptedException {
         EdgeLimits limits = EdgeLimits.of(settings);
         ConnectionLimit connections = unidentifiedLimit(settings, metrics);
-        return bind(settings, limits.outboundHighWaterBytes(), null, metrics,
+        return bind(settings, limits.outboundHighWaterBytes(), null, metrics, null,
                 sockets -> new HttpOnlyChannelInitializer(ready, limits, metrics, connections));
     }
 
@@ -103,7 +104,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static GatewayServer bind(GatewaySettings.WebSocket settings, int outboundHighWaterBytes,
-                                      ExecutorService httpStore, GatewayMetrics metrics,
+                                      ExecutorService httpStore, GatewayMetrics metrics, SessionDirectory directory,
                                       Function<ChannelGroup, ChannelInitializer<SocketChannel>> pipeline)
             throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
@@ -139,7 +140,7 @@ public final class GatewayServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
-        boss.scheduleAtFixedRate(new OverloadShedder(sockets, metrics), OverloadShedder.CHECK_INTERVAL_MILLIS,
+        boss.scheduleAtFixedRate(new OverloadShedder(sockets, directory, metrics), OverloadShedder.CHECK_INTERVAL_MILLIS,
                 OverloadShedder.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         return new GatewayServer(boss, workers, listener, sockets, httpStore);
     }

@@ -49,6 +49,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter readyExpired;
     private final Counter overloadShed;
     private final Counter overloadRefused;
+    private final Counter overloadReclaims;
     private final ClientBytes clientBytes;
     private final Counter httpTimeoutsInRequest;
     private final Counter httpTimeoutsIdle;
@@ -117,6 +118,9 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
         overloadShed = Counter.builder("derailed.overload.shed")
                 .description("sockets closed (4000, resumable) to bring client bytes under the node's bound")
+                .register(registry);
+        overloadReclaims = Counter.builder("derailed.overload.reclaims")
+                .description("times sessions whose clients were away were told to give up their replay buffers")
                 .register(registry);
         overloadRefused = Counter.builder("derailed.overload.refused")
                 .description("publishes refused (RESOURCE_EXHAUSTED) while client bytes were over the node's bound")
@@ -234,6 +238,11 @@ public final class GatewayMetrics implements AutoCloseable {
     /** {@code sockets} sockets were closed to bring the node under its client-bytes bound. */
     public void overloadShed(int sockets) {
         overloadShed.increment(sockets);
+    }
+
+    /** Sessions whose clients are away were told to give up their replay buffers. */
+    public void overloadReclaim() {
+        overloadReclaims.increment();
     }
 
     /** A publish was refused because the node held more for its clients than its bound. */

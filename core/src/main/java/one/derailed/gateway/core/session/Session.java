@@ -121,6 +121,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
     public record Resume(Connection connection, ClientPayload.Resume resume)
             implements Command, NoSerializationVerificationNeeded {}
 
+    /**
+     * The node holds more for its clients than its bound and closing slow sockets did not cover it: a session whose
+     * client is away gives up its replay buffer and ends (a later RESUME gets op 9); a connected one carries on.
+     */
+    public enum Reclaim implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
     /** Asks for the replay buffer's accounting. */
     public record GetBufferStats(ActorRef<BufferStats> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
@@ -338,6 +344,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
             case ResumeChecked checked -> onResumeChecked(checked);
             case ResumeWindowOver over -> endSession("resume window over");
             case GetBufferStats get -> onGetBufferStats(get);
+            case Reclaim reclaim -> connection == null && user != null && !moving && !draining
+                    ? endSession("the node is over its client-bytes bound while the client is away") : this;
         };
     }
 
