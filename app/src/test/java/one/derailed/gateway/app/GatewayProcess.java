@@ -58,11 +58,18 @@ final class GatewayProcess implements AutoCloseable {
      * nodes of one cluster share a database and name their seed there).
      */
     static GatewayProcess start(Path directory, Map<String, String> environment, String... args) throws IOException {
+        return start(directory, environment, List.of(), args);
+    }
+
+    /** As above, with {@code jvmOptions} (-X..., -D...) before {@code -jar}. */
+    static GatewayProcess start(Path directory, Map<String, String> environment, List<String> jvmOptions,
+                                String... args) throws IOException {
         int ws = freePort();
         int grpc = freePort();
         int cluster = freePort();
         int operator = freePort();
         List<String> command = new ArrayList<>(java());
+        command.addAll(1, jvmOptions);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(Map.of("DERAILED_WS_PORT", String.valueOf(ws),
@@ -93,6 +100,11 @@ final class GatewayProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError("not ready within " + timeout + ":\n" + String.join("\n", output));
+    }
+
+    /** The process id, for /proc and jcmd. */
+    long pid() {
+        return process.toHandle().pid();
     }
 
     /** SIGKILL (destroyForcibly on Linux): a crash, with no shutdown hook and no op 7. */
