@@ -86,20 +86,7 @@ final class RawGatewaySocket implements AutoCloseable {
 
     /** Sends one masked frame: {@code opcode} 1 text, 0 continuation, 9 ping, 8 close; {@code fin} ends a message. */
     void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        out.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            out.write(0x80 | payload.length);
-        } else {
-            out.write(0x80 | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length & 0xff);
-        }
-        out.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i & 3]);
-        }
+        out.write(frame(opcode, fin, payload));
         out.flush();
     }
 
@@ -118,12 +105,16 @@ final class RawGatewaySocket implements AutoCloseable {
         out.flush();
     }
 
-    /** One masked frame's bytes, for writing many at once. */
+    /** One whole masked frame's bytes, for writing many at once. */
     static byte[] frame(int opcode, byte[] payload) {
+        return frame(opcode, true, payload);
+    }
+
+    private static byte[] frame(int opcode, boolean fin, byte[] payload) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(payload.length + 8);
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
-        bytes.write(0x80 | opcode);
+        bytes.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             bytes.write(0x80 | payload.length);
         } else {

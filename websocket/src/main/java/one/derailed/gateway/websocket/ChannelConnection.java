@@ -101,7 +101,11 @@ final class ChannelConnection implements Connection {
     @Override
     public void attach(ActorRef<Session.Command> session) {
         this.session = session;
-        attachments.changed(session != null);
+        try {
+            attachments.changed(session != null);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // The edge is shutting down and the socket with it: no deadline or count is left to update.
+        }
     }
 
     /** The socket itself, for the edge's handlers (e.g. installing payload compression). */
