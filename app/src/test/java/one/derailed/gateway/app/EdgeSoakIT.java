@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * gateway holds beyond it: direct buffers, native compression contexts, threads).
  */
 class EdgeSoakIT {
-    private static final int WAVES = 6;
+    /** Waves after the warm-up; -Dderailed.soak.waves=N for a longer soak. */
+    private static final int WAVES = Integer.getInteger("derailed.soak.waves", 6);
     private static final int ADDRESSES = 120;
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
     private static final long HEAP_SLACK = 24L * 1024 * 1024;
@@ -75,7 +76,10 @@ class EdgeSoakIT {
                 "run")) {
             gateway.awaitReady(Duration.ofMinutes(2));
             TestData data = new TestData(h2(directory));
-            try (IngressClient ingress = new IngressClient("127.0.0.1", gateway.grpcPort)) {
+            // A patient client: on a loaded machine a call may take longer than the default 5 s deadline, and a call
+            // that passed its deadline may still have published.
+            try (IngressClient ingress = new IngressClient("127.0.0.1", gateway.grpcPort, null,
+                    Duration.ofSeconds(30))) {
                 Scene scene = new Scene(gateway, data, ingress);
                 ExecutorService attackers = Executors.newFixedThreadPool(24);
                 try {
@@ -89,9 +93,9 @@ class EdgeSoakIT {
                     scene.bystanderGotEverything();
                     scene.settle();
                     Usage after = usage(gateway);
-                    System.out.printf("soak: answers %s%nsoak: baseline %s, after %s, events %d (refused %d)%n",
-                            new java.util.TreeMap<>(answers), baseline, after, scene.accepted.get(),
-                            scene.refusedPublishes.get());
+                    System.out.printf("soak: answers %s%nsoak: baseline %s, after %s, events %d (refused and sent "
+                                    + "again %d, uncertain %d)%n", new java.util.TreeMap<>(answers), baseline, after,
+                            scene.accepted.get(), scene.refusedPublishes.get(), scene.uncertain.size());
                     assertThat(after.heapBytes()).as("heap after a GC").isLessThan(baseline.heapBytes() + HEAP_SLACK);
                     assertThat(after.rssBytes()).as("resident memory").isLessThan(baseline.rssBytes() + RSS_SLACK);
                     assertThat(after.fds()).as("open file descriptors").isLessThanOrEqualTo(baseline.fds() + FD_SLACK);
@@ -406,6 +410,8 @@ class EdgeSoakIT {
         final GatewayClient bystander;
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong refusedPublishes = new AtomicLong();
+        /** Events whose publish failed in a way that does not say whether it was published (a deadline passed). */
+        final java.util.Set<Long> uncertain = ConcurrentHashMap.newKeySet();
         private final AtomicBoolean publishing = new AtomicBoolean(true);
         private final Thread publisher;
         private final Thread flooder;
@@ -429,12 +435,17 @@ class EdgeSoakIT {
             bystander = GatewayClient.identified(gateway.webSocketPort, data.tokenFor(watcher));
             bystander.expectDispatch("READY");
             bystander.awaitDispatch("GUILD_CREATE");
-            bystander.heartbeatEvery(Duration.ofMillis(500));
+            // Once a second, as the interval says: faster would pass the 120 frames a minute.
+            bystander.heartbeatEvery(Duration.ofSeconds(1));
             publisher = Thread.ofPlatform().daemon().start(this::publishSteadily);
             flooder = Thread.ofPlatform().daemon().start(this::flood);
         }
 
-        /** Numbered events to the bystander's guild, about 50 a second; a refused one is sent again. */
+        /**
+         * Numbered events to the bystander's guild, about 50 a second, as the API would send them: one refused with
+         * RESOURCE_EXHAUSTED (nothing was published) is sent again; one whose call failed otherwise (its deadline
+         * passed on a loaded machine) may or may not have been published, and is not sent twice.
+         */
         private void publishSteadily() {
             long n = 0;
             while (publishing.get()) {
@@ -442,8 +453,13 @@ class EdgeSoakIT {
                     ingress.publishToGuild(guild, "MESSAGE_CREATE", "{\"n\":" + n + "}");
                     accepted.set(++n);
                     Thread.sleep(20);
-                } catch (StatusRuntimeException refused) {
-                    refusedPublishes.incrementAndGet();
+                } catch (StatusRuntimeException failed) {
+                    if (failed.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                        refusedPublishes.incrementAndGet();
+                    } else {
+                        uncertain.add(n);
+                        accepted.set(++n);
+                    }
                 } catch (InterruptedException stop) {
                     return;
                 }
@@ -473,11 +489,20 @@ class EdgeSoakIT {
             flooder.join(30_000);
         }
 
-        /** Every accepted event reached the bystander once, in order. */
+        /** Every accepted event reached the bystander once, in order; an uncertain one at most once. */
         void bystanderGotEverything() {
-            for (long n = 0; n < accepted.get(); n++) {
-                JsonNode event = bystander.awaitDispatch("MESSAGE_CREATE");
-                assertThat(event.at("/d/n").longValue()).as("the bystander's next event").isEqualTo(n);
+            long lastCertain = accepted.get() - 1;
+            while (lastCertain >= 0 && uncertain.contains(lastCertain)) {
+                lastCertain--;
+            }
+            long next = 0;
+            while (next <= lastCertain) {
+                long n = bystander.awaitDispatch("MESSAGE_CREATE").at("/d/n").longValue();
+                assertThat(n).as("no event twice, none out of order").isGreaterThanOrEqualTo(next);
+                for (long skipped = next; skipped < n; skipped++) {
+                    assertThat(uncertain).as("event %d was accepted but never arrived", skipped).contains(skipped);
+                }
+                next = n + 1;
             }
             assertThat(bystander.isClosed()).isFalse();
         }
