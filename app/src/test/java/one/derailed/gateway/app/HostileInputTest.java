@@ -69,6 +69,12 @@ class HostileInputTest {
                 assertThat(client.readUntilClose()).isEqualTo(4002);
             }
         }
+        // Not UTF-8 at all: RFC 6455's own answer, from the codec, before the gateway reads it.
+        try (RawGatewaySocket client = new RawGatewaySocket(gw.port())) {
+            client.read();
+            client.sendFrame(1, true, new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+            assertThat(client.readUntilClose()).isEqualTo(1007);
+        }
         bystander.stillReceives();
     }
 
