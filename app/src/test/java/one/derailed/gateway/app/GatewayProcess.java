@@ -23,11 +23,14 @@ final class GatewayProcess implements AutoCloseable {
     final int webSocketPort;
     final int grpcPort;
     final int clusterPort;
+    final int operatorPort;
     private final Process process;
     final List<String> output = new CopyOnWriteArrayList<>();
 
-    private GatewayProcess(Path directory, int webSocketPort, int grpcPort, int clusterPort, Process process) {
+    private GatewayProcess(Path directory, int webSocketPort, int grpcPort, int clusterPort, int operatorPort,
+                           Process process) {
         this.directory = directory;
+        this.operatorPort = operatorPort;
         this.webSocketPort = webSocketPort;
         this.grpcPort = grpcPort;
         this.clusterPort = clusterPort;
@@ -55,16 +58,25 @@ final class GatewayProcess implements AutoCloseable {
      * nodes of one cluster share a database and name their seed there).
      */
     static GatewayProcess start(Path directory, Map<String, String> environment, String... args) throws IOException {
+        return start(directory, environment, List.of(), args);
+    }
+
+    /** As above, with {@code jvmOptions} (-X..., -D...) before {@code -jar}. */
+    static GatewayProcess start(Path directory, Map<String, String> environment, List<String> jvmOptions,
+                                String... args) throws IOException {
         int ws = freePort();
         int grpc = freePort();
         int cluster = freePort();
+        int operator = freePort();
         List<String> command = new ArrayList<>(java());
+        command.addAll(1, jvmOptions);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(Map.of("DERAILED_WS_PORT", String.valueOf(ws),
-                "DERAILED_GRPC_PORT", String.valueOf(grpc), "DERAILED_CLUSTER_PORT", String.valueOf(cluster)));
+                "DERAILED_GRPC_PORT", String.valueOf(grpc), "DERAILED_CLUSTER_PORT", String.valueOf(cluster),
+                "DERAILED_OPERATOR_PORT", String.valueOf(operator)));
         builder.environment().putAll(environment);
-        return new GatewayProcess(directory, ws, grpc, cluster, builder.start());
+        return new GatewayProcess(directory, ws, grpc, cluster, operator, builder.start());
     }
 
     /** Waits until the node answers {@code /readyz} with 200: it has joined its cluster. */
@@ -88,6 +100,11 @@ final class GatewayProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError("not ready within " + timeout + ":\n" + String.join("\n", output));
+    }
+
+    /** The process id, for /proc and jcmd. */
+    long pid() {
+        return process.toHandle().pid();
     }
 
     /** SIGKILL (destroyForcibly on Linux): a crash, with no shutdown hook and no op 7. */

@@ -128,6 +128,10 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             }
             case Delivery.Lost lost -> state.lost(lost.reason());
             case Delivery.SourceGap gap -> onSourceGap(gap);
+            case Delivery.Revoked revoked -> {
+                state.services.metrics().sessionEnded("revoked");
+                yield state.closeWith(CloseCode.AUTHENTICATION_FAILED, ReadyProtocol.Rejected.REASON);
+            }
         };
     }
 
@@ -249,7 +253,8 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
 
     private void askToAuthenticate(SessionProtocol.Resume request, long attempt, int tries) {
         state.context.ask(ReadyProtocol.Result.class, state.services.ready(), state.services.readyTryTimeout(),
-                replyTo -> new ReadyProtocol.Authenticate(request.resume().token(), replyTo),
+                replyTo -> new ReadyProtocol.Authenticate(request.resume().token(),
+                        ReadyProtocol.deadlineIn(state.services.readyTryTimeout()), replyTo),
                 (result, failure) -> new SessionSignals.ResumeChecked(request, attempt, tries, result, failure));
     }
 
@@ -314,7 +319,8 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             return moveWhenSettled(move);
         }
         state.context.ask(ReadyProtocol.Result.class, state.services.ready(), state.services.settings().readyTimeout(),
-                replyTo -> new ReadyProtocol.Authenticate(move.token(), replyTo),
+                replyTo -> new ReadyProtocol.Authenticate(move.token(),
+                        ReadyProtocol.deadlineIn(state.services.settings().readyTimeout()), replyTo),
                 (result, failure) -> new SessionSignals.MoveChecked(move, result, failure));
         return this;
     }

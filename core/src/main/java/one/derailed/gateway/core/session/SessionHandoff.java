@@ -191,8 +191,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
         SessionDirectory.SessionIdentity identity = services.directory().adoptedIdentity(snapshot.sessionId());
         // Beside the node's other sessions (not under this actor), so a restart here cannot touch them.
         ActorRef<SessionProtocol.Command> session = getContext().getSystem().systemActorOf(
-                Session.adopt(services, identity, snapshot), "session-" + identity.number(),
-                org.apache.pekko.actor.typed.Props.empty());
+                Session.adopt(services, identity, snapshot), "session-" + identity.number(), SessionLauncher.MAILBOX);
         services.metrics().sessionMovedIn();
         return answer(snapshot.sessionId(), session);
     }

@@ -3,6 +3,7 @@ package one.derailed.gateway.core.session;
 import one.derailed.gateway.protocol.ClientPayload;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.MailboxSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import java.time.Duration;
@@ -15,6 +16,9 @@ import one.derailed.gateway.core.config.GatewaySettings;
  * session at once, so the socket can hand it every later frame without waiting.
  */
 public final class SessionLauncher {
+    /** Sessions' mailboxes count what waits in them into the node's client bytes (derailed.conf). */
+    public static final MailboxSelector MAILBOX = MailboxSelector.fromConfig("derailed-session-mailbox");
+
     private final ActorSystem<?> system;
     private final SessionServices services;
     private final ActorRef<HandoffProtocol.Command> handoff;
@@ -57,7 +61,7 @@ public final class SessionLauncher {
         SessionDirectory.SessionIdentity identity = services.directory().newIdentity();
         // systemActorOf is the typed API's synchronous spawn from outside an actor; sessions never wait for a parent.
         return system.systemActorOf(Session.create(services, identity, connection, identify),
-                "session-" + identity.number(), Props.empty());
+                "session-" + identity.number(), MAILBOX);
     }
 
     public SessionDirectory directory() {

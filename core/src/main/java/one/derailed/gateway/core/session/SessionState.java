@@ -95,7 +95,8 @@ final class SessionState {
         guilds.at(guildId, Subscriptions.Stage.LOADING_MEMBER);
         long userId = user.id();
         context.ask(ReadyProtocol.Result.class, services.ready(), services.settings().readyTimeout(),
-                replyTo -> new ReadyProtocol.LoadMember(guildId, userId, replyTo),
+                replyTo -> new ReadyProtocol.LoadMember(guildId, userId,
+                        ReadyProtocol.deadlineIn(services.settings().readyTimeout()), replyTo),
                 (result, failure) -> new SessionSignals.MemberLoaded(guildId, renews, result, failure));
     }
 
