@@ -15,13 +15,23 @@ import java.util.List;
 record Account(long userId, String token, long guildId) {
 
     static List<Account> read(Path file, int limit) throws IOException {
+        return read(file, 0, limit);
+    }
+
+    /** The accounts of lines {@code skip} .. {@code skip + limit - 1} (comments and blank lines not counted). */
+    static List<Account> read(Path file, int skip, int limit) throws IOException {
         List<Account> accounts = new ArrayList<>();
+        int skipped = 0;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int number = 0;
             while ((line = reader.readLine()) != null && (limit <= 0 || accounts.size() < limit)) {
                 number++;
                 if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                if (skipped < skip) {
+                    skipped++;
                     continue;
                 }
                 String[] columns = line.split("\t");

@@ -1,280 +1,331 @@
 package one.derailed.gateway.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import one.derailed.gateway.bench.wire.EventLoop;
+import one.derailed.gateway.bench.wire.WebSocketChannel;
+import one.derailed.gateway.bench.wire.WebSocketListener;
 
 /**
- * BenchSession is one gateway session of the load generator, the last handler of its channel's pipeline. It lives on
- * its channel's event loop: it answers HELLO with heartbeats (first after interval * random, then every interval),
- * identifies when the {@link Fleet} lets it, times IDENTIFY -> READY and publish -> receive, and counts everything
- * else. It keeps no buffers between frames ({@link Scratch} is per thread), so an idle session costs a few objects.
+ * BenchSession is one gateway session of the load generator, on one {@link WebSocketChannel} at a time, all on its
+ * event loop. It answers HELLO with heartbeats (first after interval * random, then every interval), identifies when
+ * the {@link Fleet} lets it, and reads each frame in place with {@link FrameScan}: the envelope's {@code op},
+ * {@code s} and {@code t}, and in the timed events the publish time and number at the start of {@code d}. With
+ * reconnecting on, a session that loses its socket (or is told op 7) connects to the next endpoint and RESUMEs like
+ * a client library, identifying anew after op 9.
  */
-final class BenchSession extends ChannelInboundHandlerAdapter {
+final class BenchSession implements WebSocketListener {
     static final byte CONNECTING = 0;
     static final byte OPEN = 1;
     static final byte HELLO = 2;
     static final byte IDENTIFYING = 3;
-    static final byte READY = 4;
-    static final byte CLOSED = 5;
+    static final byte RESUMING = 4;
+    static final byte READY = 5;
+    static final byte CLOSED = 6;
 
+    /** Largest message accepted (a READY or GUILD_CREATE of a big guild). */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
     private static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** Sockets in a row without READY or RESUMED before a reconnecting session gives up (as GatewayWatch). */
+    private static final int MAX_FAILED_ATTEMPTS = 6;
+    private static final byte[] OFFLINE = FrameScan.ascii("offline");
+    private static final byte[] PRESENCE_UPDATE = FrameScan.ascii("PRESENCE_UPDATE");
 
     final Fleet fleet;
     final int index;
-    Channel channel;
+    final ClientLoop loop;
+    private final boolean observer;
+    private WebSocketChannel channel;
     volatile byte state = CONNECTING;
+    private int attempt;
     private long seq = -1;
+    private String sessionId;
     private long identifySentNanos;
-    long connectStartNanos;
-    private long activeNanos;
-    private long handshakeNanos;
+    private long lostNanos;
+    private int failedAttempts;
     private boolean ackPending;
-    private boolean closeFrameSeen;
-    private ScheduledFuture<?> heartbeat;
+    private long intervalMillis;
+    private EventLoop.Timer heartbeat;
     private StreamDecoder decoder;
 
-    BenchSession(Fleet fleet, int index) {
+    BenchSession(Fleet fleet, int index, ClientLoop loop, boolean observer) {
         this.fleet = fleet;
         this.index = index;
+        this.loop = loop;
+        this.observer = observer;
+    }
+
+    /** Opens a socket to this session's next endpoint (from any thread). */
+    void connect() {
+        state = CONNECTING;
+        WebSocketChannel next = new WebSocketChannel(loop.loop, this, MAX_MESSAGE_BYTES);
+        channel = next;
+        next.connect(fleet.endpoint(index, attempt++));
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            handshakeNanos = Clock.now();
-            state = OPEN;
-            decoder = StreamDecoder.forCompression(fleet.compress());
-            fleet.stats.handshakes.increment();
-        } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            fleet.stats.errors("handshake timeout");
-        }
-        super.userEventTriggered(ctx, event);
+    public void onConnected(WebSocketChannel ch, long nanos) {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        activeNanos = Clock.now();
-        super.channelActive(ctx);
+    public void onOpen(WebSocketChannel ch, long nanos) {
+        state = OPEN;
+        decoder = StreamDecoder.forCompression(fleet.compress());
+        fleet.stats.add(Counter.HANDSHAKES);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-            switch (msg) {
-                case TextWebSocketFrame text -> onMessage(ctx, text.content(), false);
-                case BinaryWebSocketFrame binary -> onMessage(ctx, binary.content(), true);
-                case CloseWebSocketFrame close -> onClose(ctx, close);
-                default -> { }
-            }
-        } finally {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    private void onMessage(ChannelHandlerContext ctx, ByteBuf content, boolean binary) {
-        Stats stats = fleet.stats;
-        stats.framesIn.increment();
-        stats.wireBytesIn.add(content.readableBytes());
-        Scratch scratch = Scratch.get();
-        int length;
+    public void onMessage(WebSocketChannel ch, byte[] payload, int offset, int length, boolean binary, long nanos,
+                          long wallNanos) {
+        LoopStats counts = loop.stats;
+        counts.framesIn++;
+        counts.wireBytesIn += length;
+        byte[] json = payload;
+        int from = offset;
+        int to = offset + length;
         if (decoder != null) {
             try {
-                length = decoder.decode(content, scratch);
+                int n = decoder.decode(payload, offset, length, loop.scratch);
+                if (n < 0) {
+                    return;
+                }
+                json = loop.scratch.bytes;
+                from = 0;
+                to = n;
             } catch (Exception e) {
-                stats.decodeFailures.increment();
-                fleet.stats.errors("decompression failed: " + e.getClass().getSimpleName());
-                ctx.close();
-                return;
-            }
-            if (length < 0) {
+                fleet.stats.add(Counter.DECODE_FAILURES);
+                fleet.stats.error("decompression failed: " + e.getClass().getSimpleName());
+                ch.abort();
                 return;
             }
         } else if (binary) {
-            stats.decodeFailures.increment();
-            fleet.stats.errors("binary frame without compression");
+            fleet.stats.add(Counter.DECODE_FAILURES);
+            fleet.stats.error("binary frame without compression");
             return;
-        } else {
-            length = scratch.copy(content);
         }
-        stats.jsonBytesIn.add(length);
-        onJson(ctx, scratch.bytes, length);
+        counts.jsonBytesIn += to - from;
+        onJson(json, from, to, nanos, wallNanos);
     }
 
-    private void onJson(ChannelHandlerContext ctx, byte[] a, int length) {
-        Stats stats = fleet.stats;
-        long op = FrameScan.decimal(a, FrameScan.after(a, 0, length, FrameScan.OP), length);
+    private void onJson(byte[] a, int from, int to, long now, long wallNow) {
+        long op = FrameScan.decimal(a, FrameScan.after(a, from, Math.min(to, from + 16), FrameScan.OP), to);
         switch ((int) op) {
-            case 0 -> onDispatch(a, length);
+            case 0 -> onDispatch(a, from, to, now, wallNow);
             case 10 -> {
-                long interval = FrameScan.decimal(a, FrameScan.after(a, 0, length, FrameScan.HEARTBEAT_INTERVAL),
-                        length);
-                onHello(ctx, interval > 0 ? interval : 41_250);
+                long interval = FrameScan.decimal(a, FrameScan.after(a, from, to, FrameScan.HEARTBEAT_INTERVAL), to);
+                onHello(interval > 0 ? interval : 41_250);
             }
             case 11 -> {
                 ackPending = false;
-                stats.heartbeatAcks.increment();
+                fleet.stats.add(Counter.HEARTBEAT_ACKS);
             }
             case 1 -> {
-                stats.heartbeatRequests.increment();
+                fleet.stats.add(Counter.HEARTBEAT_REQUESTS);
                 sendHeartbeat();
             }
             case 7 -> {
-                stats.reconnects.increment();
-                closeNormally(4000, "reconnect asked");
+                fleet.stats.add(Counter.RECONNECT_REQUESTS);
+                channel.close(4000, "reconnect asked", CLOSE_GRACE_MILLIS);
             }
-            case 9 -> {
-                stats.invalidSessions.increment();
-                closeNormally(1000, "invalid session");
-            }
-            default -> stats.errors("unexpected op " + op);
+            case 9 -> onInvalidSession();
+            default -> fleet.stats.error("unexpected op " + op);
         }
     }
 
-    private void onDispatch(byte[] a, int length) {
-        long now = Clock.now();
-        int seqAt = FrameScan.after(a, 0, Math.min(length, 64), FrameScan.SEQ);
-        long s = FrameScan.decimal(a, seqAt, length);
+    private void onDispatch(byte[] a, int from, int to, long now, long wallNow) {
+        LoopStats counts = loop.stats;
+        int seqAt = FrameScan.after(a, from, Math.min(to, from + 32), FrameScan.SEQ);
+        long s = FrameScan.decimal(a, seqAt, to);
         if (s >= 0) {
             if (seq >= 0 && s != seq + 1) {
-                fleet.stats.errors("sequence gap");
+                counts.sequenceGaps++;
             }
             seq = s;
         }
-        int nameAt = FrameScan.after(a, 0, Math.min(length, 128), FrameScan.EVENT);
-        if (FrameScan.nameAt(a, nameAt, length, fleet.eventName)) {
-            int nonceAt = FrameScan.after(a, nameAt, length, FrameScan.NONCE);
-            long sent = FrameScan.decimal(a, nonceAt, length);
+        int nameAt = FrameScan.after(a, Math.max(from, seqAt), Math.min(to, from + 128), FrameScan.EVENT);
+        if (FrameScan.nameAt(a, nameAt, to, fleet.eventName)) {
+            int nonceAt = FrameScan.after(a, nameAt, Math.min(to, nameAt + fleet.eventName.length + 32),
+                    FrameScan.NONCE);
+            if (nonceAt < 0) {
+                nonceAt = FrameScan.after(a, nameAt, to, FrameScan.NONCE);
+            }
+            long sent = FrameScan.decimal(a, nonceAt, to);
             if (sent > 0) {
-                fleet.stats.deliveryLatency.recordValue(Math.max(0, now - sent) / 1000);
-                fleet.stats.deliveries.increment();
-            } else {
-                fleet.stats.otherDispatches.increment();
+                int dash = FrameScan.skipDigits(a, nonceAt, to);
+                long number = dash < to && a[dash] == '-' ? FrameScan.decimal(a, dash + 1, to) : 0;
+                counts.delivered(Math.max(0, wallNow - sent) / 1000, number);
+                return;
             }
-        } else if (FrameScan.nameAt(a, nameAt, length, FrameScan.READY)) {
-            if (state == IDENTIFYING) {
-                fleet.stats.readyLatency.recordValue((now - identifySentNanos) / 1000);
-                state = READY;
-                fleet.onReady(this, now);
+            counts.otherDispatches++;
+        } else if (FrameScan.nameAt(a, nameAt, to, FrameScan.READY)) {
+            onReady(a, nameAt, to, now);
+        } else if (FrameScan.nameAt(a, nameAt, to, FrameScan.RESUMED)) {
+            onResumed(now);
+        } else if (observer && FrameScan.nameAt(a, nameAt, to, PRESENCE_UPDATE)) {
+            int status = FrameScan.after(a, nameAt, to, FrameScan.STATUS);
+            if (FrameScan.nameAt(a, status, to, OFFLINE)) {
+                fleet.offlineSeen(now);
             }
+            counts.otherDispatches++;
         } else {
-            fleet.stats.otherDispatches.increment();
+            counts.otherDispatches++;
         }
     }
 
-    private void onHello(ChannelHandlerContext ctx, long intervalMillis) {
+    private void onReady(byte[] a, int from, int to, long now) {
+        sessionId = FrameScan.string(a, FrameScan.after(a, from, to, FrameScan.SESSION_ID), to);
+        if (state != IDENTIFYING) {
+            return;
+        }
+        fleet.stats.readyLatency.recordValue((now - identifySentNanos) / 1000);
+        state = READY;
+        fleet.onReady(this, now);
+        recovered(now);
+    }
+
+    private void onResumed(long now) {
+        if (state != RESUMING) {
+            return;
+        }
+        state = READY;
+        fleet.stats.add(Counter.RESUMES);
+        fleet.onResumed(this);
+        recovered(now);
+    }
+
+    private void recovered(long now) {
+        if (lostNanos > 0) {
+            fleet.stats.recoveryLatency.recordValue((now - lostNanos) / 1000);
+            fleet.stats.add(Counter.RECOVERED);
+            lostNanos = 0;
+        }
+        failedAttempts = 0;
+    }
+
+    private void onInvalidSession() {
+        fleet.stats.add(Counter.INVALID_SESSIONS);
+        if (!fleet.reconnecting()) {
+            channel.close(1000, "invalid session", CLOSE_GRACE_MILLIS);
+            return;
+        }
+        byte before = state;
+        sessionId = null;
+        seq = -1;
+        state = HELLO;
+        fleet.onInvalidSession(this, before);
+    }
+
+    private void onHello(long interval) {
         if (state != OPEN) {
             return;
         }
-        state = HELLO;
-        fleet.stats.hellos.increment();
-        fleet.stats.connected((activeNanos - connectStartNanos) / 1000, (handshakeNanos - connectStartNanos) / 1000,
-                (Clock.now() - connectStartNanos) / 1000);
-        long first = (long) (intervalMillis * ThreadLocalRandom.current().nextDouble());
-        heartbeat = ctx.executor().scheduleAtFixedRate(this::sendHeartbeat, first, intervalMillis,
-                TimeUnit.MILLISECONDS);
-        fleet.onHello(this);
+        intervalMillis = interval;
+        fleet.stats.add(Counter.HELLOS);
+        long first = (long) (interval * ThreadLocalRandom.current().nextDouble());
+        heartbeat = loop.loop.schedule(first * 1_000_000L, this::heartbeatDue);
+        if (sessionId != null && fleet.reconnecting()) {
+            state = RESUMING;
+            fleet.onHelloResuming(this);
+            channel.sendText(fleet.resumePayload(index, sessionId, seq));
+        } else {
+            state = HELLO;
+            fleet.onHello(this);
+        }
+    }
+
+    private void heartbeatDue() {
+        if (state == CLOSED || channel.isClosed()) {
+            return;
+        }
+        sendHeartbeat();
+        heartbeat = loop.loop.schedule(intervalMillis * 1_000_000L, this::heartbeatDue);
     }
 
     private void sendHeartbeat() {
-        if (!channel.isActive() || state == CLOSED) {
+        if (!channel.isOpen()) {
             return;
         }
         if (ackPending) {
-            fleet.stats.missedAcks.increment();
+            fleet.stats.add(Counter.MISSED_ACKS);
         }
         ackPending = true;
-        fleet.stats.heartbeatsSent.increment();
-        send("{\"op\":1,\"d\":" + (seq < 0 ? "null" : Long.toString(seq)) + "}");
+        fleet.stats.add(Counter.HEARTBEATS_SENT);
+        channel.sendText("{\"op\":1,\"d\":" + (seq < 0 ? "null" : Long.toString(seq)) + "}");
     }
 
-    /** Sends IDENTIFY; the Fleet calls it on this session's event loop once the identify rate allows. */
+    /** Sends IDENTIFY; the Fleet calls it on this session's loop once the identify pacing allows. */
     void identify() {
-        if (state != HELLO || !channel.isActive()) {
+        if (state != HELLO || !channel.isOpen()) {
             fleet.identifyNotSent(this);
             return;
         }
         state = IDENTIFYING;
-        identifySentNanos = Clock.now();
-        fleet.stats.identifies.increment();
-        send(fleet.identifyPayload(index));
-    }
-
-    private void send(String json) {
-        ByteBuf buf = channel.alloc().buffer(json.length());
-        buf.writeCharSequence(json, StandardCharsets.UTF_8);
-        channel.writeAndFlush(new TextWebSocketFrame(buf), channel.voidPromise());
-    }
-
-    private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
-        closeFrameSeen = true;
-        int code = close.statusCode();
-        if (!fleet.stopping()) {
-            fleet.stats.closed(code, close.reasonText());
-        }
-        ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? 1000 : code, ""))
-                .addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /** Closes with a close frame, then cuts the socket if the server does not answer in time. */
-    void closeNormally(int code, String reason) {
-        if (channel == null) {
-            return;
-        }
-        channel.eventLoop().execute(() -> {
-            if (!channel.isActive()) {
-                return;
-            }
-            if (state >= OPEN) {
-                channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-            }
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, state >= OPEN ? CLOSE_GRACE_MILLIS : 0, TimeUnit.MILLISECONDS);
-        });
+        identifySentNanos = System.nanoTime();
+        fleet.stats.add(Counter.IDENTIFIES);
+        byte[] payload = fleet.identifyPayload(index, observer);
+        channel.sendText(payload, 0, payload.length);
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        closed(closeFrameSeen);
-        super.channelInactive(ctx);
+    public void onCloseFrame(WebSocketChannel ch, int code, String reason) {
+        if (!fleet.stopping()) {
+            fleet.stats.closed(code, reason);
+        }
     }
 
-    /** Marks the session closed (once) and tells the fleet what it was doing. */
-    void closed(boolean cleanly) {
-        byte before = state;
-        if (before == CLOSED) {
+    @Override
+    public void onClosed(WebSocketChannel ch, String cause) {
+        if (ch != channel) {
             return;
         }
+        byte before = state;
         state = CLOSED;
         if (heartbeat != null) {
-            heartbeat.cancel(false);
+            heartbeat.cancel();
+            heartbeat = null;
         }
         if (decoder != null) {
             decoder.close();
+            decoder = null;
         }
-        if (!cleanly && !fleet.stopping() && before >= OPEN) {
-            fleet.stats.drops.increment();
+        ackPending = false;
+        if (!fleet.stopping()) {
+            if (before == CONNECTING && cause != null) {
+                fleet.stats.add(Counter.CONNECT_FAILURES);
+                fleet.stats.error(cause.startsWith("connect") ? cause : "before the upgrade: " + cause);
+            } else if (cause != null) {
+                fleet.stats.add(Counter.DROPS);
+            }
         }
-        fleet.onClosed(this, before);
+        // A client whose socket died (no close frame) may be one that is gone for good; one the server closed (op 7,
+        // a 4000 ready timeout) comes back, as a client library does.
+        boolean departing = cause != null && lostNanos == 0 && fleet.departs(index);
+        boolean again = fleet.reconnecting() && !fleet.stopping() && !departing
+                && (before >= HELLO || lostNanos > 0) && failedAttempts < MAX_FAILED_ATTEMPTS;
+        fleet.onClosed(this, before, again);
+        if (again) {
+            if (lostNanos == 0) {
+                lostNanos = System.nanoTime();
+            }
+            if (before < READY) {
+                failedAttempts++;
+            }
+            fleet.reconnectLater(this);
+        }
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!fleet.stopping()) {
-            fleet.stats.errors(cause.getClass().getSimpleName() + ": " + String.valueOf(cause.getMessage()));
+    /** Closes with a close frame (from any thread), then cuts the socket if the server does not answer in time. */
+    void closeNormally(int code, String reason) {
+        WebSocketChannel ch = channel;
+        if (ch != null) {
+            loop.loop.execute(() -> ch.close(code, reason, CLOSE_GRACE_MILLIS));
         }
-        ctx.close();
+    }
+
+    /** Cuts the socket with no close frame (from any thread). */
+    void abort() {
+        WebSocketChannel ch = channel;
+        if (ch != null) {
+            loop.loop.execute(ch::abort);
+        }
     }
 }

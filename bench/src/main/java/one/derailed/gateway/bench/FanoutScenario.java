@@ -2,146 +2,177 @@ package one.derailed.gateway.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
- * fan-out: every session in one guild; the publish rate goes up step by step until p99 publish->receive passes the
- * limit (or deliveries fall behind); the result is the highest deliveries per second sustained below it.
+ * fan-out: every session in one guild. On one node (issue 14) the sessions first connect and all identify at once
+ * (READY per second) and their idle heap and RSS are read. Then each fixed rate (at rest: 1 publish/s) for a while: the publish RPC's
+ * latency apart from publish to receive, and per publish how long until the last session had it. Then the rate goes
+ * up step by step until p99 publish to receive passes the limit (or deliveries fall behind): the highest deliveries
+ * per second sustained under it. Every row says what the servers and the generator spent per delivery, and in a
+ * cluster how many relay messages each publish took (from the nodes' /metrics).
  */
-@Command(name = "fanout", mixinStandardHelpOptions = true,
-        description = "Fan-out: N sessions in one guild; raise the publish rate step by step until p99"
-                + " publish->receive passes --p99-limit-ms (or fewer than --min-delivery-ratio of the expected"
-                + " deliveries arrive); report the highest deliveries/s sustained under the limit.")
-final class FanoutScenario extends Scenario {
-    @Option(names = "--guild", defaultValue = "0",
-            description = "Guild to publish to (0: the guild most sessions are in, from the tokens file).")
-    long guild;
+final class FanoutScenario implements ScenarioBody {
+    private static final double DRAIN_SECONDS = 2;
+    /** After the storm, long enough for every session's first heartbeat to acknowledge READY and GUILD_CREATE. */
+    private static final int IDLE_SETTLE_SECONDS = 45;
 
-    @Option(names = "--start-rate", defaultValue = "10", description = "First step's publishes/s. Default: ${DEFAULT-VALUE}.")
-    double startRate;
+    private final List<Double> rates;
+    private final int phaseSeconds;
+    private final double startRate;
+    private final double stepFactor;
+    private final int stepSeconds;
+    private final int maxSteps;
+    private final double p99LimitMs;
+    private final double minDeliveryRatio;
+    private final int warmupSeconds;
+    private final boolean stormFirst;
 
-    @Option(names = "--step-factor", defaultValue = "1.5", description = "Rate multiplier per step. Default: ${DEFAULT-VALUE}.")
-    double stepFactor;
+    private record Row(String name, double rate, double publishesPerSecond, double deliveriesPerSecond,
+                       double ratio, Run.Span span, Histogram lastDelivery, double relayPerPublish, boolean ok) {}
 
-    @Option(names = "--step-seconds", defaultValue = "5", description = "Seconds per step. Default: ${DEFAULT-VALUE}.")
-    int stepSeconds;
-
-    @Option(names = "--max-steps", defaultValue = "12", description = "Most steps. Default: ${DEFAULT-VALUE}.")
-    int maxSteps;
-
-    @Option(names = "--max-rate", defaultValue = "20000", description = "Highest publishes/s tried. Default: ${DEFAULT-VALUE}.")
-    double maxRate;
-
-    @Option(names = "--warmup-seconds", defaultValue = "5",
-            description = "Seconds of publishing at --start-rate before the first step, not counted."
-                    + " Default: ${DEFAULT-VALUE}.")
-    int warmupSeconds;
-
-    @Option(names = "--p99-limit-ms", defaultValue = "100", description = "p99 limit. Default: ${DEFAULT-VALUE}.")
-    double p99LimitMs;
-
-    @Option(names = "--steps-over-limit", defaultValue = "1",
-            description = "Steps over the limit before stopping (more than 1 shows the curve past the limit)."
-                    + " Default: ${DEFAULT-VALUE}.")
-    int stepsOverLimit;
-
-    @Option(names = "--min-delivery-ratio", defaultValue = "0.95",
-            description = "Share of the expected deliveries a step must receive. Default: ${DEFAULT-VALUE}.")
-    double minDeliveryRatio;
-
-    private record Step(int number, double rate, double publishesPerSecond, double deliveriesPerSecond,
-                        double ratio, double mbPerSecond, Stats.Phase phase, String serverCpu, String serverWait,
-                        String ownCpu, String ownWait, String load, boolean ok) {}
-
-    @Override
-    String name() {
-        return "fanout";
+    FanoutScenario(List<Double> rates, int phaseSeconds, double startRate, double stepFactor, int stepSeconds,
+                   int maxSteps, double p99LimitMs, double minDeliveryRatio, int warmupSeconds, boolean stormFirst) {
+        this.rates = rates;
+        this.phaseSeconds = phaseSeconds;
+        this.startRate = startRate;
+        this.stepFactor = stepFactor;
+        this.stepSeconds = stepSeconds;
+        this.maxSteps = maxSteps;
+        this.p99LimitMs = p99LimitMs;
+        this.minDeliveryRatio = minDeliveryRatio;
+        this.warmupSeconds = warmupSeconds;
+        this.stormFirst = stormFirst;
     }
 
     @Override
-    int body() throws Exception {
-        boolean all = connectAndIdentify();
-        long target = guild != 0 ? guild : fleet.largestGuild();
-        if (target == 0) {
-            throw new IllegalArgumentException("no guild: pass --guild or use a tokens file with a guild column");
-        }
-        out.printf("fan-out to guild %d: %d READY sessions receive each publish%n", target, fleet.readyIn(target));
-        List<Step> steps = new ArrayList<>();
-        Step best = null;
-        double rate = startRate;
-        try (Publisher publisher = new Publisher(this.target, fleetOptions, stats, fleet)) {
+    public int run(Run run) throws Exception {
+        boolean all = stormFirst ? stormAndIdle(run) : run.connectAndIdentify();
+        long guild = run.members.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                .orElseThrow(() -> new IllegalArgumentException("the tokens file names no guild"));
+        int receivers = run.members.get(guild);
+        run.out.printf("fan-out to guild %d: %d sessions receive each publish%n", guild, receivers);
+        List<Row> rows = new ArrayList<>();
+        Row best = null;
+        try (Publisher publisher = run.publisher()) {
             if (warmupSeconds > 0) {
-                out.printf("warming up: %.1f publishes/s for %d s (not counted)%n", startRate, warmupSeconds);
-                publisher.run(List.of(target), startRate, warmupSeconds * 1_000_000_000L);
-                hold(1);
+                double warm = rates.isEmpty() ? startRate : rates.get(0);
+                run.out.printf("warming up: %.1f publishes/s for %d s (not counted)%n", warm, warmupSeconds);
+                publisher.run(List.of(guild), warm, warmupSeconds * 1_000_000_000L);
+                Run.hold(DRAIN_SECONDS);
             }
-            int over = 0;
-            for (int number = 1; number <= maxSteps && rate <= maxRate; number++) {
-                Step step = step(publisher, number, rate, target);
-                steps.add(step);
-                out.println(row(step));
-                if (step.ok()) {
-                    if (best == null || step.deliveriesPerSecond() > best.deliveriesPerSecond()) {
-                        best = step;
-                    }
-                } else if (++over >= stepsOverLimit) {
+            for (double rate : rates) {
+                Row row = measure(run, publisher, guild, "at " + rate + "/s", rate, phaseSeconds, true);
+                rows.add(row);
+                run.out.println(row(row));
+            }
+            double rate = startRate;
+            for (int step = 1; step <= maxSteps; step++) {
+                Row row = measure(run, publisher, guild, "step " + step, rate, stepSeconds, false);
+                rows.add(row);
+                run.out.println(row(row));
+                if (!row.ok()) {
                     break;
+                }
+                if (best == null || row.deliveriesPerSecond() > best.deliveriesPerSecond()) {
+                    best = row;
                 }
                 rate *= stepFactor;
             }
         }
-        hold(2);
-        out.println();
-        out.println("== result (fanout) ==");
-        out.printf("%d READY sessions in guild %d; steps of %d s; limit p99 <= %.0f ms and >= %.0f%% delivered%n",
-                fleet.readyIn(target), target, stepSeconds, p99LimitMs, minDeliveryRatio * 100);
-        out.println("| step | publishes/s (asked) | publishes/s (done) | deliveries/s | delivered | p50 | p99 | p99.9"
-                + " | max | MB/s in | server cpu / run-queue wait | generator cpu / wait | load |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        for (Step step : steps) {
-            out.println(row(step));
+        Run.hold(DRAIN_SECONDS);
+        run.out.println();
+        run.out.println("== result (fanout) ==");
+        run.out.printf("%d sessions in guild %d; fixed rates for %d s each, then steps of %d s; a step must keep p99"
+                        + " <= %.0f ms and receive >= %.0f%% of its deliveries%n", receivers, guild, phaseSeconds,
+                stepSeconds, p99LimitMs, minDeliveryRatio * 100);
+        run.out.println("| phase | publishes/s (asked / done) | deliveries/s | delivered | publish rpc p50 / p99"
+                + " | publish->receive p50 / p99 / max | last delivery per publish p50 / p99 / max"
+                + " | servers cpu (wait) | server cpu per delivery | generator cpu per delivery | relay msgs per"
+                + " publish | load |");
+        run.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Row row : rows) {
+            run.out.println(row(row));
         }
-        out.println(best == null ? "no step stayed under the limit"
+        run.out.println(best == null ? "no step stayed under the limit"
                 : String.format("highest sustained: %.0f deliveries/s at %.1f publishes/s (p99 %s)",
                 best.deliveriesPerSecond(), best.publishesPerSecond(),
-                Stats.ms(best.phase().delivery().getValueAtPercentile(99))));
-        return all ? 0 : 1;
+                Stats.ms(best.span().tally.delivery.getValueAtPercentile(99))));
+        int changes = run.printMembershipChanges();
+        return all && changes == 0 ? 0 : 1;
     }
 
-    private Step step(Publisher publisher, int number, double rate, long guildId) {
-        stats.beginPhase();
-        long deliveries = stats.deliveries.sum();
-        long expected = stats.expectedDeliveries.sum();
-        long publishes = stats.publishes.sum();
-        long bytes = stats.wireBytesIn.sum();
-        long serverCpu = probe.cpuNanos();
-        long ownCpu = ServerProbe.ownCpuNanos();
-        long serverWait = probe.runQueueWaitNanos();
-        long ownWait = ServerProbe.ownRunQueueWaitNanos();
+    /**
+     * Issue 14's other figures from the same sessions before they fan out: every session connects (HELLO) first,
+     * then all IDENTIFY at once (the storm: READY/s and IDENTIFY to READY), and once they are idle the servers' heap
+     * after a full GC and RSS per session, against a reading taken before the first socket.
+     */
+    private boolean stormAndIdle(Run run) throws InterruptedException {
+        List<Servers.Server> nodes = run.servers.edges().isEmpty() ? run.servers.all() : run.servers.edges();
+        List<ServerProbe.Snapshot> before = new ArrayList<>();
+        for (Servers.Server node : nodes) {
+            before.add(node.probe().snapshot(true));
+        }
+        StormScenario.Result storm = StormScenario.storm(run);
+        Run.hold(IDLE_SETTLE_SECONDS);
+        run.out.println();
+        run.out.println("== result (fanout: the storm and the idle sessions) ==");
+        storm.print(run.out);
+        IdleScenario.printMemory(run, nodes, before);
+        return storm.all();
+    }
+
+    private Row measure(Run run, Publisher publisher, long guild, String name, double rate, int seconds,
+                        boolean drain) throws InterruptedException {
+        List<Map<String, Double>> metricsBefore = run.servers.metrics();
+        long expectedBefore = publisher.expected();
+        long publishesBefore = publisher.publishes();
+        long firstNumber = publisher.nextNumber();
+        Run.Span span = run.begin();
         long start = System.nanoTime();
-        publisher.run(List.of(guildId), rate, stepSeconds * 1_000_000_000L);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Stats.Phase phase = stats.endPhase();
-        long got = stats.deliveries.sum() - deliveries;
-        long wanted = stats.expectedDeliveries.sum() - expected;
+        publisher.run(List.of(guild), rate, seconds * 1_000_000_000L);
+        double publishing = (System.nanoTime() - start) / 1e9;
+        if (drain) {
+            Run.hold(DRAIN_SECONDS);
+        }
+        run.end(span);
+        long lastNumber = publisher.lastNumber();
+        List<Map<String, Double>> metricsAfter = run.servers.metrics();
+        long got = span.deliveries();
+        long wanted = publisher.expected() - expectedBefore;
         double ratio = wanted == 0 ? 0 : (double) got / wanted;
-        double p99 = phase.delivery().getValueAtPercentile(99) / 1000.0;
-        boolean ok = phase.delivery().getTotalCount() > 0 && p99 <= p99LimitMs && ratio >= minDeliveryRatio;
-        return new Step(number, rate, (stats.publishes.sum() - publishes) / seconds, got / seconds, ratio,
-                (stats.wireBytesIn.sum() - bytes) / seconds / 1e6, phase,
-                Reporter.percent(probe.cpuNanos(), serverCpu, seconds),
-                Reporter.percent(probe.runQueueWaitNanos(), serverWait, seconds),
-                Reporter.percent(ServerProbe.ownCpuNanos(), ownCpu, seconds),
-                Reporter.percent(ServerProbe.ownRunQueueWaitNanos(), ownWait, seconds), ServerProbe.loadAverage(), ok);
+        Histogram last = Stats.histogram();
+        if (drain && lastNumber >= firstNumber) {
+            for (long[] a : run.fleets.arrivals(firstNumber, lastNumber)) {
+                if (a[0] > 0) {
+                    last.recordValue(a[1]);
+                }
+            }
+        }
+        double publishes = Servers.family(metricsAfter, "derailed_guild_publishes_total")
+                - Servers.family(metricsBefore, "derailed_guild_publishes_total");
+        double relays = Servers.family(metricsAfter, "derailed_guild_relay_messages_total")
+                - Servers.family(metricsBefore, "derailed_guild_relay_messages_total");
+        double p99 = span.tally.delivery.getValueAtPercentile(99) / 1000.0;
+        boolean ok = span.tally.delivery.getTotalCount() > 0 && p99 <= p99LimitMs && ratio >= minDeliveryRatio;
+        return new Row(name, rate, (publisher.publishes() - publishesBefore) / publishing, got / publishing, ratio,
+                span, last, publishes > 0 ? relays / publishes : -1, ok);
     }
 
-    private static String row(Step s) {
-        var h = s.phase().delivery();
-        return String.format("| %d | %.1f | %.1f | %.0f | %.1f%% | %s | %s | %s | %s | %.2f | %s / %s | %s / %s | %s |%s",
-                s.number(), s.rate(), s.publishesPerSecond(), s.deliveriesPerSecond(), s.ratio() * 100,
-                Stats.ms(h.getValueAtPercentile(50)), Stats.ms(h.getValueAtPercentile(99)),
-                Stats.ms(h.getValueAtPercentile(99.9)), Stats.ms(h.getMaxValue()), s.mbPerSecond(),
-                s.serverCpu(), s.serverWait(), s.ownCpu(), s.ownWait(), s.load(), s.ok() ? "" : " over the limit");
+    private static String row(Row r) {
+        Fleets.Tally t = r.span().tally;
+        return String.format("| %s | %.1f / %.1f | %.0f | %.1f%% | %s / %s | %s / %s / %s | %s | %s (%s) | %s | %s |"
+                        + " %s | %s |%s", r.name(), r.rate(), r.publishesPerSecond(), r.deliveriesPerSecond(),
+                r.ratio() * 100, Stats.ms(t.publish.getValueAtPercentile(50)),
+                Stats.ms(t.publish.getValueAtPercentile(99)), Stats.ms(t.delivery.getValueAtPercentile(50)),
+                Stats.ms(t.delivery.getValueAtPercentile(99)), Stats.ms(t.delivery.getMaxValue()),
+                r.lastDelivery().getTotalCount() == 0 ? "-" : Stats.ms(r.lastDelivery().getValueAtPercentile(50))
+                        + " / " + Stats.ms(r.lastDelivery().getValueAtPercentile(99)) + " / "
+                        + Stats.ms(r.lastDelivery().getMaxValue()),
+                r.span().serverPercent(), r.span().serverWaitPercent(), r.span().serverPerDelivery(),
+                r.span().generatorPerDelivery(), r.relayPerPublish() < 0 ? "?"
+                        : String.format("%.2f", r.relayPerPublish()), ServerProbe.loadAverage(),
+                r.ok() || r.name().startsWith("at ") ? "" : " over the limit");
     }
 }

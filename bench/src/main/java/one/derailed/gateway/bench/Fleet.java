@@ -1,30 +1,15 @@
 package one.derailed.gateway.bench;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.util.HashMap;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,28 +17,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import one.derailed.gateway.bench.wire.Endpoint;
 
 /**
- * Fleet is the load generator's sessions: it opens them at the connect rate over the source addresses, lets them
- * identify at the identify rate, keeps count of where each one is, and closes them all at the end.
+ * Fleet is one process's sessions of the load generator: they are spread over one {@link ClientLoop} per thread, opened
+ * at the connect rate over the source addresses, let identify at the identify rate, counted by phase, and closed at
+ * the end. A pacer thread does the pacing; everything per frame happens on the loops.
  */
-final class Fleet implements AutoCloseable {
+final class Fleet implements FleetControl {
     private static final long TICK_MILLIS = 5;
-    private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /** With nothing left to pace, a wake-up of the pacer is all the tick costs: 20 of them a second, not 200. */
+    private static final long IDLE_TICK_MILLIS = 50;
+    private static final long CLOCK_TICK_NANOS = 10_000_000L;
 
-    final Stats stats;
+    final Stats stats = new Stats();
     final byte[] eventName;
-    private final Options.Fleet options;
+    private final FleetConfig config;
     private final List<Account> accounts;
     private final int count;
-    private final boolean epoll;
-    private final EventLoopGroup group;
-    private final InetSocketAddress remote;
-    private final InetSocketAddress[] sources;
-    private final WebSocketClientProtocolConfig webSocketConfig;
+    private final ClientLoop[] loops;
+    private final Inet4Address[] sources;
     private final BenchSession[] sessions;
     private final ScheduledExecutorService pacer;
+    private final Pacer connectPacer;
+    private final Pacer identifyPacer;
     private final ConcurrentLinkedQueue<BenchSession> waitingToIdentify = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<BenchSession> waitingToReconnect = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger pendingConnects = new AtomicInteger();
     private final AtomicInteger pendingIdentifies = new AtomicInteger();
     private final AtomicInteger helloed = new AtomicInteger();
@@ -61,51 +51,36 @@ final class Fleet implements AutoCloseable {
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicLong firstIdentifyNanos = new AtomicLong();
     private final AtomicLong lastReadyNanos = new AtomicLong();
-    private final Map<Long, AtomicInteger> readyByGuild = new HashMap<>();
-    private final String identifyHead;
-    private final String identifyTail;
+    private final AtomicLong firstOfflineNanos = new AtomicLong();
+    private final AtomicLong lastOfflineNanos = new AtomicLong();
+    private final byte[] identifyHead;
+    private final byte[] identifyTail;
+    private final byte[] observerTail;
     private volatile boolean stopping;
     private volatile boolean identifyEnabled;
-    private volatile long identifyStartNanos;
-    private long identifiesReleased;
-    private long connectStartNanos;
     private int nextToConnect;
 
-    Fleet(Options.Target target, Options.Fleet options, Stats stats, List<Account> accounts) {
-        this.options = options;
-        this.stats = stats;
+    Fleet(FleetConfig config, List<Account> accounts) throws IOException {
+        this.config = config;
         this.accounts = accounts;
-        this.count = options.sessions > 0 ? Math.min(options.sessions, accounts.size()) : accounts.size();
-        if (options.sources < 1 || options.sources > 254) {
-            throw new IllegalArgumentException("--sources must be 1..254");
+        this.count = accounts.size();
+        this.eventName = FrameScan.ascii(config.event());
+        this.loops = new ClientLoop[config.threads()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new ClientLoop("bench-loop-" + (i + 1), stats, config.readBatchMicros());
         }
-        this.eventName = FrameScan.ascii(options.event);
-        this.epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(options.threads, new DefaultThreadFactory("bench-client", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.remote = new InetSocketAddress(target.host, target.port);
-        this.sources = new InetSocketAddress[options.sources];
+        this.sources = new Inet4Address[config.sources()];
         for (int i = 0; i < sources.length; i++) {
-            sources[i] = new InetSocketAddress("127.0.0." + (i + 1), 0);
+            sources[i] = source(i);
         }
-        this.webSocketConfig = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(URI.create("ws://" + target.host + ":" + target.port + options.query()))
-                .version(WebSocketVersion.V13)
-                .allowExtensions(false)
-                .maxFramePayloadLength(MAX_MESSAGE_BYTES)
-                .handleCloseFrames(false)
-                .dropPongFrames(true)
-                .handshakeTimeoutMillis(10_000)
-                .generateOriginHeader(false)
-                .withUTF8Validator(false)
-                .build();
         this.sessions = new BenchSession[count];
-        for (int i = 0; i < count; i++) {
-            readyByGuild.computeIfAbsent(accounts.get(i).guildId(), g -> new AtomicInteger());
-        }
-        this.identifyHead = "{\"op\":2,\"d\":{\"token\":\"";
-        this.identifyTail = "\",\"properties\":{\"os\":\"linux\",\"browser\":\"derailed-bench\",\"device\":"
-                + "\"derailed-bench\"},\"large_threshold\":50,\"intents\":" + options.intents + "}}";
+        this.identifyHead = ascii("{\"op\":2,\"d\":{\"token\":\"");
+        String tail = "\",\"properties\":{\"os\":\"linux\",\"browser\":\"derailed-bench\",\"device\":"
+                + "\"derailed-bench\"},\"large_threshold\":50,\"intents\":";
+        this.identifyTail = ascii(tail + config.intents() + "}}");
+        this.observerTail = ascii(tail + (config.intents() | FleetConfig.GUILD_PRESENCES) + "}}");
+        this.connectPacer = new Pacer(config.connectRate());
+        this.identifyPacer = new Pacer(config.identifyRate());
         this.pacer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "bench-pacer");
             thread.setDaemon(true);
@@ -113,109 +88,130 @@ final class Fleet implements AutoCloseable {
         });
     }
 
-    int size() {
+    private static Inet4Address source(int i) {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (i + 1)});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int size() {
         return count;
     }
 
-    boolean epoll() {
-        return epoll;
+    int threads() {
+        return loops.length;
     }
 
     String compress() {
-        return options.compress;
+        return config.compress();
     }
 
     boolean stopping() {
         return stopping;
     }
 
-    /** Starts connecting; with {@code identifyOnHello} each session identifies (at the identify rate) after HELLO. */
-    void start(boolean identifyOnHello) {
-        connectStartNanos = System.nanoTime();
+    boolean reconnecting() {
+        return config.reconnect();
+    }
+
+    /** Whether session {@code index} stays away once it lost its socket (the {@code departShare} of them). */
+    boolean departs(int index) {
+        return index % 1000 < config.departShare() * 1000;
+    }
+
+    /**
+     * Where session {@code index} connects on its {@code attempt}-th socket: the first endpoint, then (reconnecting)
+     * one of the others, spread by index so that a lost node's sessions share the rest evenly.
+     */
+    Endpoint endpoint(int index, int attempt) {
+        List<Endpoint> endpoints = config.endpoints();
+        int n = endpoints.size();
+        int at = attempt == 0 || n == 1 ? 0 : 1 + (index + attempt - 1) % (n - 1);
+        return endpoints.get(at).from(sources[index % sources.length]);
+    }
+
+    @Override
+    public void start(boolean identifyOnHello) {
         if (identifyOnHello) {
             enableIdentify();
         }
-        pacer.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        pacer.execute(this::tickAndReschedule);
     }
 
-    /** Lets the sessions that said HELLO identify, at the identify rate from now on. */
-    void enableIdentify() {
-        identifyStartNanos = System.nanoTime();
+    /** Ticks every {@link #TICK_MILLIS} while there is pacing to do, every {@link #IDLE_TICK_MILLIS} once there is none. */
+    private void tickAndReschedule() {
+        tick();
+        boolean idle = nextToConnect >= count && waitingToReconnect.isEmpty()
+                && (waitingToIdentify.isEmpty() || !identifyEnabled);
+        if (!stopping) {
+            pacer.schedule(this::tickAndReschedule, idle ? IDLE_TICK_MILLIS : TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void enableIdentify() {
         identifyEnabled = true;
     }
 
     private void tick() {
         try {
-            long now = System.nanoTime();
-            long allowed = allowed(options.connectRate, now - connectStartNanos, nextToConnect);
-            while (nextToConnect < count && allowed-- > 0 && pendingConnects.get() < options.maxPendingConnects
-                    && !stopping) {
+            long room = Math.max(0, config.maxPendingConnects() - pendingConnects.get());
+            long permits = connectPacer.take(Math.min(room, count - nextToConnect + waitingToReconnect.size()));
+            BenchSession again;
+            while (permits > 0 && !stopping && (again = waitingToReconnect.poll()) != null) {
+                permits--;
+                pendingConnects.incrementAndGet();
+                stats.add(Counter.RECONNECTS);
+                again.connect();
+            }
+            while (permits-- > 0 && nextToConnect < count && !stopping) {
                 connect(nextToConnect++);
             }
             if (identifyEnabled) {
-                long permits = allowed(options.identifyRate, now - identifyStartNanos, identifiesReleased);
+                long identifyRoom = Math.max(0, config.maxPendingIdentifies() - pendingIdentifies.get());
+                long grants = identifyPacer.take(Math.min(identifyRoom, waitingToIdentify.size()));
                 BenchSession session;
-                while (permits-- > 0 && pendingIdentifies.get() < options.maxPendingIdentifies && !stopping
-                        && (session = waitingToIdentify.poll()) != null) {
-                    identifiesReleased++;
+                while (grants-- > 0 && !stopping && (session = waitingToIdentify.poll()) != null) {
                     pendingIdentifies.incrementAndGet();
-                    firstIdentifyNanos.compareAndSet(0, Clock.now());
+                    firstIdentifyNanos.compareAndSet(0, System.nanoTime());
                     BenchSession chosen = session;
-                    chosen.channel.eventLoop().execute(chosen::identify);
+                    chosen.loop.loop.execute(chosen::identify);
                 }
             }
         } catch (RuntimeException e) {
-            stats.errors("pacer: " + e);
+            stats.error("pacer: " + e);
         }
-    }
-
-    private static long allowed(int ratePerSecond, long elapsedNanos, long done) {
-        if (ratePerSecond <= 0) {
-            return Long.MAX_VALUE;
-        }
-        return (long) (ratePerSecond * (elapsedNanos / 1e9)) + 1 - done;
     }
 
     private void connect(int index) {
-        BenchSession session = new BenchSession(this, index);
-        session.connectStartNanos = Clock.now();
+        BenchSession session = new BenchSession(this, index, loops[index % loops.length], index < config.observers());
         sessions[index] = session;
+        started.incrementAndGet();
         pendingConnects.incrementAndGet();
-        stats.connectsStarted.increment();
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(
-                                new HttpClientCodec(),
-                                new HttpObjectAggregator(64 * 1024),
-                                new WebSocketClientProtocolHandler(webSocketConfig),
-                                new WebSocketFrameAggregator(MAX_MESSAGE_BYTES),
-                                session);
-                    }
-                });
-        if (epoll) {
-            // Pick the port at connect time, per (source, destination), not at bind time.
-            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-        }
-        ChannelFuture connected = bootstrap.connect(remote, sources[index % sources.length]);
-        session.channel = connected.channel();
-        connected.addListener(done -> {
-            if (!done.isSuccess()) {
-                stats.connectFailures.increment();
-                stats.errors("connect: " + done.cause().getClass().getSimpleName() + ": "
-                        + done.cause().getMessage());
-                session.closed(true);
-            }
-        });
+        stats.add(Counter.CONNECTS_STARTED);
+        session.connect();
     }
 
-    String identifyPayload(int index) {
-        return identifyHead + accounts.get(index).token() + identifyTail;
+    byte[] identifyPayload(int index, boolean observer) {
+        byte[] token = ascii(accounts.get(index).token());
+        byte[] tail = observer ? observerTail : identifyTail;
+        byte[] payload = new byte[identifyHead.length + token.length + tail.length];
+        System.arraycopy(identifyHead, 0, payload, 0, identifyHead.length);
+        System.arraycopy(token, 0, payload, identifyHead.length, token.length);
+        System.arraycopy(tail, 0, payload, identifyHead.length + token.length, tail.length);
+        return payload;
+    }
+
+    String resumePayload(int index, String sessionId, long seq) {
+        return "{\"op\":6,\"d\":{\"token\":\"" + accounts.get(index).token() + "\",\"session_id\":\"" + sessionId
+                + "\",\"seq\":" + Math.max(0, seq) + "}}";
     }
 
     void onHello(BenchSession session) {
@@ -224,23 +220,47 @@ final class Fleet implements AutoCloseable {
         waitingToIdentify.add(session);
     }
 
+    void onHelloResuming(BenchSession session) {
+        pendingConnects.decrementAndGet();
+        helloed.incrementAndGet();
+    }
+
     void identifyNotSent(BenchSession session) {
         pendingIdentifies.decrementAndGet();
+    }
+
+    /** op 9 while identifying or resuming: back in line to identify anew. */
+    void onInvalidSession(BenchSession session, byte before) {
+        if (before == BenchSession.IDENTIFYING) {
+            pendingIdentifies.decrementAndGet();
+        } else if (before == BenchSession.READY) {
+            ready.decrementAndGet();
+        }
+        waitingToIdentify.add(session);
     }
 
     void onReady(BenchSession session, long nowNanos) {
         pendingIdentifies.decrementAndGet();
         ready.incrementAndGet();
-        stats.readies.increment();
-        readyByGuild.get(accounts.get(session.index).guildId()).incrementAndGet();
+        stats.add(Counter.READIES);
         lastReadyNanos.accumulateAndGet(nowNanos, Math::max);
     }
 
-    void onClosed(BenchSession session, byte before) {
-        closed.incrementAndGet();
+    void onResumed(BenchSession session) {
+        ready.incrementAndGet();
+    }
+
+    void offlineSeen(long nowNanos) {
+        stats.add(Counter.OFFLINE_SEEN);
+        firstOfflineNanos.compareAndSet(0, nowNanos);
+        lastOfflineNanos.accumulateAndGet(nowNanos, Math::max);
+    }
+
+    /** A session's socket closed; unless it {@code reconnects}, the session is done. */
+    void onClosed(BenchSession session, byte before, boolean reconnects) {
         switch (before) {
             case BenchSession.CONNECTING, BenchSession.OPEN -> pendingConnects.decrementAndGet();
-            case BenchSession.HELLO -> helloed.decrementAndGet();
+            case BenchSession.HELLO, BenchSession.RESUMING -> helloed.decrementAndGet();
             case BenchSession.IDENTIFYING -> {
                 helloed.decrementAndGet();
                 pendingIdentifies.decrementAndGet();
@@ -248,68 +268,76 @@ final class Fleet implements AutoCloseable {
             case BenchSession.READY -> {
                 helloed.decrementAndGet();
                 ready.decrementAndGet();
-                readyByGuild.get(accounts.get(session.index).guildId()).decrementAndGet();
             }
             default -> { }
         }
+        if (!reconnects) {
+            closed.incrementAndGet();
+        }
     }
 
-    /** Sessions READY now. */
+    /** A session that lost its socket connects again, paced with the others. */
+    void reconnectLater(BenchSession session) {
+        waitingToReconnect.add(session);
+    }
+
     int ready() {
         return ready.get();
     }
 
-    /** Sessions past HELLO and not closed (READY ones included). */
-    int helloed() {
-        return helloed.get();
-    }
-
-    int closedCount() {
-        return closed.get();
-    }
-
-    int started() {
-        return (int) stats.connectsStarted.sum();
-    }
-
-    /** READY sessions of {@code guildId} now (guild 0: sessions whose tokens file named no guild). */
-    int readyIn(long guildId) {
-        AtomicInteger n = readyByGuild.get(guildId);
-        return n == null ? 0 : n.get();
-    }
-
-    /** The guild most of this fleet's sessions are in (0 when the tokens file names none). */
-    long largestGuild() {
-        Map<Long, Integer> members = new HashMap<>();
-        for (int i = 0; i < count; i++) {
-            members.merge(accounts.get(i).guildId(), 1, Integer::sum);
+    @Override
+    public FleetSample sample() {
+        long[] gauges = new long[Counter.ALL.length];
+        gauges[Counter.STARTED_NOW.ordinal()] = started.get();
+        gauges[Counter.HELLOED_NOW.ordinal()] = helloed.get();
+        gauges[Counter.READY_NOW.ordinal()] = ready.get();
+        gauges[Counter.CLOSED_NOW.ordinal()] = closed.get();
+        gauges[Counter.FIRST_IDENTIFY_NANOS.ordinal()] = firstIdentifyNanos.get();
+        gauges[Counter.LAST_READY_NANOS.ordinal()] = lastReadyNanos.get();
+        gauges[Counter.FIRST_OFFLINE_NANOS.ordinal()] = firstOfflineNanos.get();
+        gauges[Counter.LAST_OFFLINE_NANOS.ordinal()] = lastOfflineNanos.get();
+        long loopCpu = 0;
+        for (ClientLoop loop : loops) {
+            loopCpu += Math.max(0, loop.loop.cpuNanos());
         }
-        return members.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
+        gauges[Counter.LOOP_CPU_NANOS.ordinal()] = loopCpu;
+        gauges[Counter.PROCESS_CPU_NANOS.ordinal()] = processCpuNanos();
+        long[] userSystem = processUserSystemNanos();
+        gauges[Counter.PROCESS_USER_NANOS.ordinal()] = userSystem[0];
+        gauges[Counter.PROCESS_SYSTEM_NANOS.ordinal()] = userSystem[1];
+        return stats.sample(gauges);
     }
 
-    /** Every guild of this fleet's sessions, in the order they first appear. */
-    List<Long> guilds() {
-        return accounts.subList(0, count).stream().map(Account::guildId).filter(g -> g != 0).distinct().toList();
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
-    long firstIdentifyNanos() {
-        return firstIdentifyNanos.get();
+    /** This process's user and system CPU from /proc/self/stat (10 ms ticks), or zeros. */
+    static long[] processUserSystemNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(fields[11]) * CLOCK_TICK_NANOS,
+                    Long.parseLong(fields[12]) * CLOCK_TICK_NANOS};
+        } catch (IOException | RuntimeException e) {
+            return new long[2];
+        }
     }
 
-    long lastReadyNanos() {
-        return lastReadyNanos.get();
+    @Override
+    public List<long[]> arrivals(long first, long last) {
+        List<long[]> result = new ArrayList<>();
+        for (long n = first; n <= last; n++) {
+            result.add(stats.arrivalsOf(n));
+        }
+        return result;
     }
 
     /** Waits until every session is READY (or closed), or {@code timeoutMillis}; true when all are READY. */
     boolean awaitReady(long timeoutMillis) throws InterruptedException {
-        return await(() -> ready.get() >= count || (started() >= count && ready.get() + closed.get() >= count),
+        return await(() -> ready.get() >= count || (started.get() >= count && ready.get() + closed.get() >= count),
                 timeoutMillis) && ready.get() >= count;
-    }
-
-    /** Waits until every session said HELLO (or closed), or {@code timeoutMillis}; true when all did. */
-    boolean awaitHello(long timeoutMillis) throws InterruptedException {
-        return await(() -> helloed.get() >= count || (started() >= count && helloed.get() + closed.get() >= count),
-                timeoutMillis) && helloed.get() >= count;
     }
 
     private static boolean await(BooleanSupplier done, long timeoutMillis) throws InterruptedException {
@@ -328,16 +356,21 @@ final class Fleet implements AutoCloseable {
     public void close() {
         stopping = true;
         pacer.shutdownNow();
+        int open = 0;
         for (BenchSession session : sessions) {
-            if (session != null) {
+            if (session != null && session.state != BenchSession.CLOSED) {
+                open++;
                 session.closeNormally(1000, "bench done");
             }
         }
         try {
-            await(() -> closed.get() >= started(), 10_000);
+            int target = closed.get() + open;
+            await(() -> closed.get() >= target, 10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (ClientLoop loop : loops) {
+            loop.close();
+        }
     }
 }

@@ -1,55 +1,69 @@
 package one.derailed.gateway.bench;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** idle: N identified sessions held for T seconds; the server's heap and RSS per session. */
-@Command(name = "idle", mixinStandardHelpOptions = true,
-        description = "Open N sessions, identify them all, hold them idle (heartbeats only) for --hold seconds;"
-                + " report the server's heap (after GC, via jcmd) and RSS per session (needs --server-pid).")
-final class IdleScenario extends Scenario {
-    @Option(names = "--hold", defaultValue = "30", description = "Seconds to hold the sessions. Default: ${DEFAULT-VALUE}.")
-    int holdSeconds;
+/**
+ * idle: every session identifies and is held (heartbeats only); the servers' heap after a full GC and RSS per
+ * session, per node that holds sessions; every session still live at the end, and (in a cluster) no membership
+ * change throughout.
+ */
+final class IdleScenario implements ScenarioBody {
+    private final int holdSeconds;
 
-    @Option(names = "--gc", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run a full GC in the server (jcmd GC.run) before each heap reading. Default: on.")
-    boolean gc;
-
-    @Override
-    String name() {
-        return "idle";
+    IdleScenario(int holdSeconds) {
+        this.holdSeconds = holdSeconds;
     }
 
     @Override
-    int body() throws Exception {
-        ServerProbe.Snapshot before = probe.snapshot(gc);
-        long clientBefore = ServerProbe.ownHeapAfterGc();
-        out.printf("server before: heap used%s %s, rss %s%n", gc ? " after GC" : "", ServerProbe.mib(before.heapUsed()),
-                ServerProbe.mib(before.rss()));
-        boolean all = connectAndIdentify();
-        out.printf("holding %d sessions for %d s%n", fleet.ready(), holdSeconds);
-        hold(holdSeconds);
-        int held = fleet.ready();
-        ServerProbe.Snapshot after = probe.snapshot(gc);
-        long clientAfter = ServerProbe.ownHeapAfterGc();
-        out.println();
-        out.println("== result (idle) ==");
-        out.printf("sessions held: %d READY at the end of the hold (of %d)%n", held, fleet.size());
-        out.printf("server heap used%s: %s -> %s, per session %s%n", gc ? " after GC" : "",
-                ServerProbe.mib(before.heapUsed()), ServerProbe.mib(after.heapUsed()),
-                perSession(before.heapUsed(), after.heapUsed(), held));
-        out.printf("server rss: %s -> %s, per session %s%n", ServerProbe.mib(before.rss()),
-                ServerProbe.mib(after.rss()), perSession(before.rss(), after.rss(), held));
-        out.printf("generator heap after GC: %s -> %s, per session %s%n", ServerProbe.mib(clientBefore),
-                ServerProbe.mib(clientAfter), perSession(clientBefore, clientAfter, held));
-        java.util.Map<String, Double> metrics = probe.metrics();
-        if (metrics != null) {
-            out.printf("server /metrics at the end of the hold: %s%n", ServerProbe.summary(metrics, 20));
+    public int run(Run run) throws Exception {
+        List<Servers.Server> nodes = run.servers.edges().isEmpty() ? run.servers.all() : run.servers.edges();
+        List<ServerProbe.Snapshot> before = new ArrayList<>();
+        for (Servers.Server node : nodes) {
+            before.add(node.probe().snapshot(true));
         }
-        return all ? 0 : 1;
+        boolean all = run.connectAndIdentify();
+        run.out.printf("holding %d sessions for %d s%n", run.fleets.latest().get(Counter.READY_NOW), holdSeconds);
+        Run.hold(holdSeconds);
+        FleetSample end = run.fleets.sample();
+        long held = end.get(Counter.READY_NOW);
+        run.out.println();
+        run.out.println("== result (idle) ==");
+        run.out.printf("sessions live at the end of the hold: %d READY of %d; dropped %d, closed by the server %s%n",
+                held, run.fleets.size(), end.get(Counter.DROPS), end.closes());
+        printMemory(run, nodes, before);
+        int changes = run.printMembershipChanges();
+        boolean live = held == run.fleets.size() && end.get(Counter.DROPS) == 0;
+        run.out.printf("verdict: %s, %s%s%n", all ? "every session identified" : "NOT every session identified",
+                live ? "every session live at the end" : "NOT every session live at the end",
+                run.watch == null ? "" : changes == 0 ? ", no membership change" : ", MEMBERSHIP CHANGED");
+        return all && live && changes == 0 ? 0 : 1;
     }
 
-    private static String perSession(long before, long after, int sessions) {
+    /** Heap after a full GC and RSS per session, now against {@code before}, for each of {@code nodes}. */
+    static void printMemory(Run run, List<Servers.Server> nodes, List<ServerProbe.Snapshot> before) {
+        // Built first and printed at once: the readings take a while, and progress reports come in between.
+        StringBuilder table = new StringBuilder("| node | sessions (/metrics) | heap after GC before -> after"
+                + " | heap per session | RSS before -> after | RSS per session (growth) | RSS / sessions |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < nodes.size(); i++) {
+            Servers.Server node = nodes.get(i);
+            ServerProbe.Snapshot after = node.probe().snapshot(true);
+            Map<String, Double> metrics = node.probe().metrics();
+            double sessions = Servers.family(metrics == null ? List.of() : List.of(metrics), "derailed_sessions");
+            long count = sessions >= 0 ? (long) sessions : node.plannedSessions();
+            table.append(String.format("| %s | %,d | %s -> %s | %s | %s -> %s | %s | %s |%n", node.name(), count,
+                    ServerProbe.mib(before.get(i).heapUsed()), ServerProbe.mib(after.heapUsed()),
+                    perSession(before.get(i).heapUsed(), after.heapUsed(), count), ServerProbe.mib(before.get(i).rss()),
+                    ServerProbe.mib(after.rss()), perSession(before.get(i).rss(), after.rss(), count),
+                    perSession(0, after.rss(), count)));
+        }
+        run.out.print(table);
+        run.out.flush();
+    }
+
+    static String perSession(long before, long after, long sessions) {
         if (before < 0 || after < 0 || sessions <= 0) {
             return "?";
         }

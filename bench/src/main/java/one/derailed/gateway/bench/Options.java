@@ -1,40 +1,13 @@
 package one.derailed.gateway.bench;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
+import one.derailed.gateway.bench.wire.Endpoint;
 import picocli.CommandLine.Option;
 
 /** The command-line options the scenarios share, as picocli mixins. */
 final class Options {
     private Options() {}
-
-    /** Where the gateway is. */
-    static final class Target {
-        @Option(names = "--host", defaultValue = "127.0.0.1",
-                description = "Gateway host (WebSocket, HTTP and gRPC). Default: ${DEFAULT-VALUE}.")
-        String host;
-
-        @Option(names = "--port", defaultValue = "8080", description = "WebSocket/HTTP port. Default: ${DEFAULT-VALUE}.")
-        int port;
-
-        @Option(names = "--grpc-port", defaultValue = "50051",
-                description = "gRPC ingress port (publishing). Default: ${DEFAULT-VALUE}.")
-        int grpcPort;
-
-        @Option(names = "--grpc-token", description = "Bearer token for the gRPC ingress, when it asks for one.")
-        String grpcToken;
-
-        @Option(names = "--allow-remote", description = "Allow a non-loopback --host (off: only 127.0.0.0/8).")
-        boolean allowRemote;
-
-        void check() throws UnknownHostException {
-            if (!allowRemote && !InetAddress.getByName(host).isLoopbackAddress()) {
-                throw new IllegalArgumentException("--host " + host + " is not a loopback address; pass"
-                        + " --allow-remote to load another machine");
-            }
-        }
-    }
 
     /** How the sessions connect, identify and behave. */
     static final class Fleet {
@@ -77,60 +50,69 @@ final class Options {
                 description = "IDENTIFY intents (513 = GUILDS | GUILD_MESSAGES). Default: ${DEFAULT-VALUE}.")
         int intents;
 
-        @Option(names = "--threads", defaultValue = "1",
-                description = "Client event loop threads. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--threads", defaultValue = "0",
+                description = "Client event loops, one thread each (0: one per core). Default: one per core.")
         int threads;
 
-        @Option(names = "--ready-timeout", defaultValue = "120",
-                description = "Seconds to wait for every session to be READY. Default: ${DEFAULT-VALUE}.")
-        int readyTimeoutSeconds;
+        @Option(names = "--reconnect",
+                description = "A session that loses its socket (or gets op 7) connects again, to the next endpoint,"
+                        + " and RESUMEs (identifying anew after op 9), as a client library does.")
+        boolean reconnect;
+
+        @Option(names = "--depart-share", defaultValue = "0",
+                description = "With --reconnect: the share of sessions that stay away instead. Default: 0.")
+        double departShare;
+
+        @Option(names = "--read-batch-micros", defaultValue = "1000",
+                description = "After a wake-up that found ready sockets, let this much pass before looking again:"
+                        + " one wake-up then serves many sockets (latencies come from the kernel's receive time"
+                        + " stamps, so they do not include the wait). 0: read as soon as anything arrives, as"
+                        + " fanout_floor's reader does. Default: ${DEFAULT-VALUE}.")
+        int readBatchMicros;
+
+        @Option(names = "--observers", defaultValue = "0",
+                description = "The first N sessions also ask for GUILD_PRESENCES and count users going offline.")
+        int observers;
 
         @Option(names = "--event", defaultValue = "MESSAGE_CREATE",
                 description = "Event published (and timed) through the gRPC ingress. Default: ${DEFAULT-VALUE}.")
         String event;
 
+        int threadCount() {
+            return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        }
+
+        /** The fleet these options describe, connecting to {@code endpoints}. */
+        FleetConfig config(List<Endpoint> endpoints) {
+            return new FleetConfig(endpoints, sources, threadCount(), connectRate, maxPendingConnects, identifyRate,
+                    maxPendingIdentifies, compress, intents, event, reconnect, departShare, observers,
+                    readBatchMicros);
+        }
+    }
+
+    /** How events are published through the gRPC ingress. */
+    static final class Publishing {
         @Option(names = "--payload-bytes", defaultValue = "256",
                 description = "Approximate size of a published event's data. Default: ${DEFAULT-VALUE}.")
         int payloadBytes;
 
-        @Option(names = "--publish-threads", defaultValue = "8",
-                description = "Threads making gRPC publish calls. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--publish-threads", defaultValue = "0",
+                description = "Threads making (blocking) gRPC publish calls (default: 8; 32 for many guilds).")
         int publishThreads;
 
-        @Option(names = "--max-inflight-publishes", defaultValue = "64",
-                description = "Publish calls in flight at once; beyond, a due publish is skipped and counted."
-                        + " Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--max-inflight-publishes", defaultValue = "0",
+                description = "Publish calls in flight at once; beyond, a due publish is skipped and counted"
+                        + " (default: 64; 2,048 for many guilds).")
         int maxInflightPublishes;
 
-        String query() {
-            return switch (compress) {
-                case "none" -> "/?v=10&encoding=json";
-                case "zlib-stream", "zstd-stream" -> "/?v=10&encoding=json&compress=" + compress;
-                default -> throw new IllegalArgumentException("--compress must be none, zlib-stream or zstd-stream");
-            };
+        /** Fills in the defaults: many guilds need more calls at once than one guild's steps. */
+        void defaults(boolean manyGuilds) {
+            if (publishThreads <= 0) {
+                publishThreads = manyGuilds ? 32 : 8;
+            }
+            if (maxInflightPublishes <= 0) {
+                maxInflightPublishes = manyGuilds ? 2048 : 64;
+            }
         }
-    }
-
-    /** What the load generator reads from the server process and how often it reports. */
-    static final class Server {
-        @Option(names = "--server-pid", defaultValue = "0",
-                description = "The gateway's process id: RSS (/proc), CPU (/proc) and heap (jcmd GC.heap_info).")
-        long pid;
-
-        @Option(names = "--metrics-url",
-                description = "Prometheus endpoint (default http://HOST:PORT/metrics; its absence is tolerated).")
-        String metricsUrl;
-
-        @Option(names = "--no-metrics", description = "Do not read /metrics.")
-        boolean noMetrics;
-
-        @Option(names = "--report-every", defaultValue = "5",
-                description = "Seconds between progress reports. Default: ${DEFAULT-VALUE}.")
-        int reportEverySeconds;
-
-        @Option(names = "--max-seconds", defaultValue = "900",
-                description = "Hard limit on the whole run: past it the generator reports and exits."
-                        + " Default: ${DEFAULT-VALUE}.")
-        int maxSeconds;
     }
 }

@@ -1,34 +1,54 @@
 package one.derailed.gateway.bench;
 
 import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongToIntFunction;
+import one.derailed.gateway.bench.wire.WallClock;
 import one.derailed.gateway.grpc.IngressClient;
 
 /**
- * Publisher publishes timed events through the gateway's gRPC ingress ({@link IngressClient}) at a steady rate. Each
- * event's data carries its send time ({@link Clock#now()}, nanoseconds) in {@code nonce}, which the receiving
- * sessions subtract from their receive time. Calls run on a small pool with a bound on calls in flight; a publish
- * that falls due while the bound is reached is skipped and counted, never queued.
+ * Publisher publishes timed events through the gateway's gRPC ingress ({@link IngressClient}; several ingress nodes
+ * in turn) at a steady rate. Each event's data starts with {@code "nonce":"SENT-NUMBER"}: the send time
+ * ({@link WallClock}, nanoseconds since the epoch: the clock of the kernel's receive time stamps, the same for every
+ * process on this machine) and the publish's number, which the receiving sessions read in place. Calls run on a small pool with a bound on calls in flight; a publish that falls
+ * due while the bound is reached is skipped and counted, never queued.
  */
 final class Publisher implements AutoCloseable {
-    private final IngressClient client;
+    private final List<IngressClient> clients = new ArrayList<>();
     private final ExecutorService pool;
     private final Semaphore inflight;
-    private final Stats stats;
-    private final Fleet fleet;
+    private final Fleets fleets;
+    private final LongToIntFunction receivers;
     private final String event;
     private final String padding;
-    private final AtomicLong ids = new AtomicLong(1);
+    private final AtomicLong numbers = new AtomicLong();
+    private final LongAdder publishes = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
+    private final LongAdder expected = new LongAdder();
+    private final Map<String, LongAdder> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Publisher(Options.Target target, Options.Fleet options, Stats stats, Fleet fleet) {
-        this.client = new IngressClient(target.host, target.grpcPort, target.grpcToken);
+    /**
+     * Publishes to the ingress at each {@code host:port} of {@code ingress} in turn; {@code receivers} says how many
+     * sessions should get an event of a guild (for the delivered share).
+     */
+    Publisher(List<String> ingress, String grpcToken, Options.Publishing options, String event, Fleets fleets,
+              LongToIntFunction receivers) {
+        for (String address : ingress) {
+            int colon = address.lastIndexOf(':');
+            clients.add(new IngressClient(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
+                    grpcToken));
+        }
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(1, options.publishThreads), r -> {
             Thread thread = new Thread(r, "bench-publisher-" + threads.incrementAndGet());
@@ -36,15 +56,48 @@ final class Publisher implements AutoCloseable {
             return thread;
         });
         this.inflight = new Semaphore(Math.max(1, options.maxInflightPublishes));
-        this.stats = stats;
-        this.fleet = fleet;
-        this.event = options.event;
+        this.fleets = fleets;
+        this.receivers = receivers;
+        this.event = event;
         this.padding = "x".repeat(Math.max(0, options.payloadBytes - 230));
     }
 
+    /** The number the next publish will carry (numbers start at 1). */
+    long nextNumber() {
+        return numbers.get() + 1;
+    }
+
+    /** The number the last publish carried. */
+    long lastNumber() {
+        return numbers.get();
+    }
+
+    long publishes() {
+        return publishes.sum();
+    }
+
+    long skipped() {
+        return skipped.sum();
+    }
+
+    /** Deliveries the publishes so far should have made. */
+    long expected() {
+        return expected.sum();
+    }
+
+    String failures() {
+        Map<String, Long> sorted = new TreeMap<>();
+        failures.forEach((k, v) -> sorted.put(k, v.sum()));
+        return sorted.toString();
+    }
+
+    long failureCount() {
+        return failures.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
     /**
-     * Publishes to {@code guilds} in turn at {@code ratePerSecond} for {@code durationNanos}; returns how many publishes
-     * were started. Bounded by the duration: it returns when the last one is due.
+     * Publishes to {@code guilds} in turn at {@code ratePerSecond} for {@code durationNanos}; returns how many
+     * publishes were started. Bounded by the duration: it returns when the last one is due.
      */
     long run(List<Long> guilds, double ratePerSecond, long durationNanos) {
         if (guilds.isEmpty() || ratePerSecond <= 0) {
@@ -65,43 +118,44 @@ final class Publisher implements AutoCloseable {
             long guild = guilds.get((int) (i % guilds.size()));
             if (inflight.tryAcquire()) {
                 started++;
+                IngressClient client = clients.get((int) (i % clients.size()));
                 pool.execute(() -> {
                     try {
-                        publish(guild);
+                        publish(client, guild);
                     } finally {
                         inflight.release();
                     }
                 });
             } else {
-                stats.publishesSkipped.increment();
+                skipped.increment();
             }
         }
         return started;
     }
 
-    private void publish(long guild) {
-        long id = ids.getAndIncrement();
-        int receivers = fleet.readyIn(guild);
-        long sent = Clock.now();
-        String data = "{\"id\":\"" + id + "\",\"channel_id\":\"" + guild + "\",\"guild_id\":\"" + guild
-                + "\",\"author\":{\"id\":\"1\",\"username\":\"bench\",\"discriminator\":\"0\",\"global_name\":null,"
-                + "\"avatar\":null},\"content\":\"" + padding + "\",\"nonce\":\"" + sent
+    private void publish(IngressClient client, long guild) {
+        long number = numbers.incrementAndGet();
+        long sent = WallClock.nanos();
+        long started = System.nanoTime();
+        String data = "{\"nonce\":\"" + sent + "-" + number + "\",\"id\":\"" + number + "\",\"channel_id\":\"" + guild
+                + "\",\"guild_id\":\"" + guild + "\",\"author\":{\"id\":\"1\",\"username\":\"bench\","
+                + "\"discriminator\":\"0\",\"global_name\":null,\"avatar\":null},\"content\":\"" + padding
                 + "\",\"type\":0,\"tts\":false,\"mentions\":[],\"mention_roles\":[],\"attachments\":[],"
                 + "\"embeds\":[],\"pinned\":false}";
         try {
             client.publishToGuild(guild, event, data);
-            stats.publishes.increment();
-            stats.expectedDeliveries.add(receivers);
+            publishes.increment();
+            expected.add(receivers.applyAsInt(guild));
         } catch (StatusRuntimeException e) {
-            stats.publishError(e.getStatus().getCode().name());
+            failures.computeIfAbsent(e.getStatus().getCode().name(), k -> new LongAdder()).increment();
         } catch (RuntimeException e) {
-            stats.publishError(e.getClass().getSimpleName());
+            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
         } finally {
-            stats.publishLatency.recordValue((Clock.now() - sent) / 1000);
+            fleets.publishLatency.recordValue((System.nanoTime() - started) / 1000);
         }
     }
 
-    /** Waits (bounded) for the calls in flight, then closes the channel. */
+    /** Waits (bounded) for the calls in flight, then closes the channels. */
     @Override
     public void close() {
         pool.shutdown();
@@ -111,6 +165,6 @@ final class Publisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         pool.shutdownNow();
-        client.close();
+        clients.forEach(IngressClient::close);
     }
 }

@@ -1,42 +1,41 @@
 package one.derailed.gateway.bench;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import one.derailed.gateway.bench.cluster.MembershipWatch;
 
-/** Reporter prints one progress report every few seconds: sessions, latencies, rates, server and client figures. */
+/**
+ * Reporter samples the fleets every few seconds (which also feeds the open tallies) and prints one progress report:
+ * sessions, latencies, rates, the servers' and the generator's CPU (and what each costs per delivery), and the
+ * cluster's membership changes so far.
+ */
 final class Reporter implements AutoCloseable {
-    private final Stats stats;
-    private final Fleet fleet;
-    private final ServerProbe probe;
-    private final boolean readMetrics;
+    private final Fleets fleets;
+    private final Servers servers;
+    private final MembershipWatch watch;
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
     private final ScheduledExecutorService timer;
+    private FleetSample last;
+    private Fleets.Tally current;
     private long lastNanos = startNanos;
-    private long lastDeliveries;
-    private long lastWire;
-    private long lastJson;
-    private long lastPublishes;
-    private long lastReadies;
     private long lastServerCpu;
-    private long lastOwnCpu;
     private long lastServerWait;
-    private long lastOwnWait;
     private boolean metricsAbsenceSaid;
 
-    Reporter(Stats stats, Fleet fleet, ServerProbe probe, boolean readMetrics, PrintStream out, int everySeconds) {
-        this.stats = stats;
-        this.fleet = fleet;
-        this.probe = probe;
-        this.readMetrics = readMetrics;
+    Reporter(Fleets fleets, Servers servers, MembershipWatch watch, PrintStream out, int everySeconds) {
+        this.fleets = fleets;
+        this.servers = servers;
+        this.watch = watch;
         this.out = out;
-        this.lastServerCpu = probe.cpuNanos();
-        this.lastOwnCpu = ServerProbe.ownCpuNanos();
-        this.lastServerWait = probe.runQueueWaitNanos();
-        this.lastOwnWait = ServerProbe.ownRunQueueWaitNanos();
+        this.current = fleets.begin();
+        this.last = current.start;
+        this.lastServerCpu = servers.cpuNanos();
+        this.lastServerWait = servers.runQueueWaitNanos();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "bench-reporter");
             thread.setDaemon(true);
@@ -51,58 +50,60 @@ final class Reporter implements AutoCloseable {
 
     private synchronized void report() {
         try {
-            long now = System.nanoTime();
-            double seconds = (now - lastNanos) / 1e9;
-            lastNanos = now;
-            Stats.Interval interval = stats.sample();
-            long deliveries = stats.deliveries.sum();
-            long wire = stats.wireBytesIn.sum();
-            long json = stats.jsonBytesIn.sum();
-            long publishes = stats.publishes.sum();
-            long readies = stats.readies.sum();
-            long serverCpu = probe.cpuNanos();
-            long ownCpu = ServerProbe.ownCpuNanos();
-            long serverWait = probe.runQueueWaitNanos();
-            long ownWait = ServerProbe.ownRunQueueWaitNanos();
+            Fleets.Tally interval = current;
+            current = fleets.next(interval);
+            FleetSample now = interval.end;
+            long nanos = System.nanoTime();
+            double seconds = (nanos - lastNanos) / 1e9;
+            long serverCpu = servers.cpuNanos();
+            long serverWait = servers.runQueueWaitNanos();
+            long deliveries = now.get(Counter.DELIVERIES) - last.get(Counter.DELIVERIES);
             StringBuilder line = new StringBuilder(String.format("[%6.1fs] sessions %d started, %d hello, %d ready,"
-                            + " %d closed | READY %.0f/s %s", elapsedSeconds(), fleet.started(), fleet.helloed(),
-                    fleet.ready(), fleet.closedCount(), (readies - lastReadies) / seconds,
-                    Stats.latency(interval.ready())));
-            line.append(String.format("%n          deliveries %.0f/s %s | in %.2f MB/s wire, %.2f MB/s json"
-                            + " | publishes %.0f/s, rpc %s", (deliveries - lastDeliveries) / seconds,
-                    Stats.latency(interval.delivery()), (wire - lastWire) / seconds / 1e6,
-                    (json - lastJson) / seconds / 1e6, (publishes - lastPublishes) / seconds,
-                    Stats.latency(interval.publish())));
-            line.append(String.format("%n          server cpu %s, run-queue wait %s, rss %s | generator cpu %.0f%%,"
-                            + " run-queue wait %s | load %s",
+                            + " %d closed | READY %.0f/s %s", elapsedSeconds(), now.get(Counter.STARTED_NOW),
+                    now.get(Counter.HELLOED_NOW), now.get(Counter.READY_NOW), now.get(Counter.CLOSED_NOW),
+                    (now.get(Counter.READIES) - last.get(Counter.READIES)) / seconds, Stats.latency(interval.ready)));
+            line.append(String.format("%n          deliveries %.0f/s %s | in %.2f MB/s | publish rpc %s",
+                    deliveries / seconds, Stats.latency(interval.delivery),
+                    (now.get(Counter.WIRE_BYTES_IN) - last.get(Counter.WIRE_BYTES_IN)) / seconds / 1e6,
+                    Stats.latency(interval.publish)));
+            long loops = now.get(Counter.LOOP_CPU_NANOS) - last.get(Counter.LOOP_CPU_NANOS);
+            long process = now.get(Counter.PROCESS_CPU_NANOS) - last.get(Counter.PROCESS_CPU_NANOS);
+            line.append(String.format("%n          cpu (100%% = one core): servers %s (run-queue wait %s), generator"
+                            + " loops %.0f%%, processes %.0f%%%s | load %s",
                     percent(serverCpu, lastServerCpu, seconds), percent(serverWait, lastServerWait, seconds),
-                    ServerProbe.mib(probe.rss()), (ownCpu - lastOwnCpu) / seconds / 1e7,
-                    percent(ownWait, lastOwnWait, seconds), ServerProbe.loadAverage()));
-            if (!stats.closeCodes.isEmpty()) {
-                line.append(" | closes ").append(Stats.counts(stats.closeCodes));
+                    loops / seconds / 1e7, process / seconds / 1e7,
+                    deliveries > 0 ? String.format(" | per delivery: servers %s, generator loops %.2f µs",
+                            perDelivery(serverCpu - lastServerCpu, deliveries), loops / 1e3 / deliveries) : "",
+                    ServerProbe.loadAverage()));
+            if (!now.closes().isEmpty()) {
+                line.append(" | closes ").append(now.closes());
             }
-            if (!stats.errors.isEmpty()) {
-                line.append(" | errors ").append(Stats.counts(stats.errors));
+            if (!now.errors().isEmpty()) {
+                line.append(" | errors ").append(now.errors());
             }
-            if (readMetrics) {
-                Map<String, Double> metrics = probe.metrics();
-                if (metrics != null) {
-                    line.append(String.format("%n          /metrics: %s", ServerProbe.summary(metrics, 12)));
-                } else if (!metricsAbsenceSaid) {
-                    metricsAbsenceSaid = true;
-                    line.append(String.format("%n          /metrics absent (%s): going on without it",
-                            probe.metricsProblem()));
-                }
+            List<Map<String, Double>> metrics = servers.metrics();
+            if (metrics.stream().anyMatch(m -> m != null)) {
+                line.append(String.format("%n          /metrics (all nodes): sessions %.0f, sockets %.0f,"
+                                + " delivered %.0f, guild publishes %.0f, relay messages %.0f",
+                        Servers.family(metrics, "derailed_sessions"), Servers.family(metrics, "derailed_sockets"),
+                        Servers.family(metrics, "derailed_events_delivered_total"),
+                        Servers.family(metrics, "derailed_guild_publishes_total"),
+                        Servers.family(metrics, "derailed_guild_relay_messages_total")));
+            } else if (!metricsAbsenceSaid) {
+                metricsAbsenceSaid = true;
+                line.append(String.format("%n          /metrics absent: going on without it"));
             }
-            lastDeliveries = deliveries;
-            lastWire = wire;
-            lastJson = json;
-            lastPublishes = publishes;
-            lastReadies = readies;
+            if (watch != null) {
+                List<MembershipWatch.Event> changes = watch.changes();
+                line.append(String.format("%n          cluster: %d membership change(s) since it formed%s",
+                        changes.size(), changes.isEmpty() ? ""
+                                : " (last: " + changes.get(changes.size() - 1).node() + " "
+                                + changes.get(changes.size() - 1).kind() + ")"));
+            }
+            last = now;
+            lastNanos = nanos;
             lastServerCpu = serverCpu;
-            lastOwnCpu = ownCpu;
             lastServerWait = serverWait;
-            lastOwnWait = ownWait;
             out.println(line);
             out.flush();
         } catch (RuntimeException e) {
@@ -115,8 +116,14 @@ final class Reporter implements AutoCloseable {
         return now < 0 || before < 0 ? "?" : String.format("%.0f%%", Math.max(0, now - before) / seconds / 1e7);
     }
 
+    /** CPU nanoseconds per delivery as microseconds ("12.3 µs"), or "?". */
+    static String perDelivery(long cpuNanos, long deliveries) {
+        return cpuNanos < 0 || deliveries <= 0 ? "?" : String.format("%.2f µs", cpuNanos / 1e3 / deliveries);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         timer.shutdownNow();
+        fleets.end(current);
     }
 }

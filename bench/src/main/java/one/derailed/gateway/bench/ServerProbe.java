@@ -1,7 +1,6 @@
 package one.derailed.gateway.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,10 +38,6 @@ final class ServerProbe {
         this.metrics = metricsUrl == null ? null : URI.create(metricsUrl);
         this.http = metricsUrl == null ? null
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    }
-
-    boolean hasPid() {
-        return pid > 0;
     }
 
     /** Heap used (after a full GC when {@code gcFirst}) and RSS. */
@@ -107,10 +102,6 @@ final class ServerProbe {
         return pid <= 0 ? -1 : runQueueWaitNanos(pid);
     }
 
-    static long ownRunQueueWaitNanos() {
-        return runQueueWaitNanos(ProcessHandle.current().pid());
-    }
-
     private static long runQueueWaitNanos(long pid) {
         long sum = 0;
         try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -126,18 +117,6 @@ final class ServerProbe {
             return -1;
         }
         return sum;
-    }
-
-    /** This JVM's CPU time in nanoseconds. */
-    static long ownCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** This JVM's heap used after a full GC, in bytes. */
-    static long ownHeapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private String jcmd(String command) {

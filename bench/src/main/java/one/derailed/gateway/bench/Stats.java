@@ -1,150 +1,130 @@
 package one.derailed.gateway.bench;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Stats is what the load generator measures. Latencies go into HdrHistogram {@link Recorder}s in microseconds (the
- * event loops record, wait-free); {@link #sample} moves what was recorded since the last sample into the run's totals
- * and into the current phase (a fan-out step, the storm, ...). Counters are {@link LongAdder}s.
+ * Stats is what one fleet measures. What happens per frame is counted by each event loop in its own
+ * {@link LoopStats}; what happens per session or per heartbeat (connects, READY, closes, ...) goes into
+ * {@link LongAdder}s and {@link Recorder}s here, from any thread. {@link #sample} folds both into a
+ * {@link FleetSample}. Latencies are in microseconds, 3 significant digits.
  */
 final class Stats {
-    private static final int DIGITS = 3;
+    static final int DIGITS = 3;
+    private static final int MAX_DISTINCT_ERRORS = 30;
+    private static final int MAX_DISTINCT_CLOSES = 20;
 
     final Recorder readyLatency = new Recorder(DIGITS);
-    final Recorder deliveryLatency = new Recorder(DIGITS);
-    final Recorder publishLatency = new Recorder(DIGITS);
-    /** Connect started -> TCP connected, -> WebSocket handshake done, -> HELLO received (microseconds). */
-    final Histogram tcpLatency = new Histogram(DIGITS);
-    final Histogram handshakeLatency = new Histogram(DIGITS);
-    final Histogram helloLatency = new Histogram(DIGITS);
-
-    final LongAdder connectsStarted = new LongAdder();
-    final LongAdder connectFailures = new LongAdder();
-    final LongAdder handshakes = new LongAdder();
-    final LongAdder hellos = new LongAdder();
-    final LongAdder identifies = new LongAdder();
-    final LongAdder readies = new LongAdder();
-    final LongAdder deliveries = new LongAdder();
-    final LongAdder otherDispatches = new LongAdder();
-    final LongAdder framesIn = new LongAdder();
-    final LongAdder wireBytesIn = new LongAdder();
-    final LongAdder jsonBytesIn = new LongAdder();
-    final LongAdder heartbeatsSent = new LongAdder();
-    final LongAdder heartbeatAcks = new LongAdder();
-    final LongAdder missedAcks = new LongAdder();
-    final LongAdder heartbeatRequests = new LongAdder();
-    final LongAdder reconnects = new LongAdder();
-    final LongAdder invalidSessions = new LongAdder();
-    final LongAdder drops = new LongAdder();
-    final LongAdder decodeFailures = new LongAdder();
-    final LongAdder publishes = new LongAdder();
-    final LongAdder publishFailures = new LongAdder();
-    final LongAdder publishesSkipped = new LongAdder();
-    final LongAdder expectedDeliveries = new LongAdder();
-    final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
-    final Map<String, LongAdder> closeReasons = new ConcurrentHashMap<>();
-    final Map<String, LongAdder> publishErrors = new ConcurrentHashMap<>();
-    final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-
-    private final Histogram readyTotal = new Histogram(DIGITS);
-    private final Histogram deliveryTotal = new Histogram(DIGITS);
-    private final Histogram publishTotal = new Histogram(DIGITS);
-    private final Histogram readyPhase = new Histogram(DIGITS);
-    private final Histogram deliveryPhase = new Histogram(DIGITS);
-    private final Histogram publishPhase = new Histogram(DIGITS);
+    final Recorder recoveryLatency = new Recorder(DIGITS);
+    private final LongAdder[] counters = new LongAdder[Counter.ALL.length];
+    private final List<LoopStats> loops = new CopyOnWriteArrayList<>();
+    private final Map<String, LongAdder> closes = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private Histogram readyInterval;
-    private Histogram deliveryInterval;
-    private Histogram publishInterval;
+    private Histogram recoveryInterval;
 
-    /** What one sample saw: the interval's histograms (valid until the next sample). */
-    record Interval(Histogram ready, Histogram delivery, Histogram publish) {}
-
-    /** A phase's histograms, copies owned by the caller. */
-    record Phase(Histogram ready, Histogram delivery, Histogram publish) {}
-
-    /** Takes what was recorded since the last sample into the totals and the current phase. */
-    synchronized Interval sample() {
-        readyInterval = readyLatency.getIntervalHistogram(readyInterval);
-        deliveryInterval = deliveryLatency.getIntervalHistogram(deliveryInterval);
-        publishInterval = publishLatency.getIntervalHistogram(publishInterval);
-        readyTotal.add(readyInterval);
-        deliveryTotal.add(deliveryInterval);
-        publishTotal.add(publishInterval);
-        readyPhase.add(readyInterval);
-        deliveryPhase.add(deliveryInterval);
-        publishPhase.add(publishInterval);
-        return new Interval(readyInterval, deliveryInterval, publishInterval);
+    Stats() {
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] = new LongAdder();
+        }
     }
 
-    /** Starts a new phase (what was recorded before belongs to the old one, which is dropped). */
-    synchronized void beginPhase() {
-        sample();
-        readyPhase.reset();
-        deliveryPhase.reset();
-        publishPhase.reset();
+    static Histogram histogram() {
+        return new Histogram(DIGITS);
     }
 
-    /** Ends the current phase and returns its histograms. */
-    synchronized Phase endPhase() {
-        sample();
-        return new Phase(readyPhase.copy(), deliveryPhase.copy(), publishPhase.copy());
+    /** The counters of a new event loop, which only that loop writes. */
+    LoopStats newLoop() {
+        LoopStats stats = new LoopStats();
+        loops.add(stats);
+        return stats;
     }
 
-    synchronized Phase totals() {
-        sample();
-        return new Phase(readyTotal.copy(), deliveryTotal.copy(), publishTotal.copy());
+    void add(Counter counter) {
+        counters[counter.ordinal()].increment();
     }
 
-    /** Records one connection's setup latencies (from any event loop; the histograms are guarded by this). */
-    synchronized void connected(long tcpMicros, long handshakeMicros, long helloMicros) {
-        tcpLatency.recordValue(Math.max(0, tcpMicros));
-        handshakeLatency.recordValue(Math.max(0, handshakeMicros));
-        helloLatency.recordValue(Math.max(0, helloMicros));
+    void add(Counter counter, long n) {
+        counters[counter.ordinal()].add(n);
     }
 
-    synchronized String connectLatencies() {
-        return "connect->TCP " + latency(tcpLatency) + "\n  connect->101 " + latency(handshakeLatency)
-                + "\n  connect->HELLO " + latency(helloLatency);
+    long get(Counter counter) {
+        long value = counters[counter.ordinal()].sum();
+        for (LoopStats loop : loops) {
+            value += switch (counter) {
+                case DELIVERIES -> loop.deliveries;
+                case OTHER_DISPATCHES -> loop.otherDispatches;
+                case FRAMES_IN -> loop.framesIn;
+                case WIRE_BYTES_IN -> loop.wireBytesIn;
+                case JSON_BYTES_IN -> loop.jsonBytesIn;
+                case SEQUENCE_GAPS -> loop.sequenceGaps;
+                default -> 0;
+            };
+        }
+        return value;
     }
 
+    /** A close the server sent: by code, and by code and reason for the first few distinct reasons. */
     void closed(int code, String reason) {
-        closeCodes.computeIfAbsent(code, c -> new LongAdder()).increment();
-        if (reason == null || reason.isEmpty()) {
-            return;
-        }
-        String key = code + " " + reason;
-        LongAdder count = closeReasons.get(key);
-        if (count == null && closeReasons.size() < 20) {
-            count = closeReasons.computeIfAbsent(key, k -> new LongAdder());
-        }
-        if (count != null) {
-            count.increment();
+        count(closes, Integer.toString(code), MAX_DISTINCT_CLOSES);
+        if (reason != null && !reason.isEmpty()) {
+            count(closes, code + " " + reason, MAX_DISTINCT_CLOSES);
         }
     }
 
-    /** Counts an anomaly by its description (at most 30 distinct descriptions; the rest as "other"). */
-    void errors(String what) {
-        LongAdder count = errors.get(what);
+    /** Counts an anomaly by its description (the first few distinct ones; the rest as "other"). */
+    void error(String what) {
+        count(errors, what, MAX_DISTINCT_ERRORS);
+    }
+
+    private static void count(Map<String, LongAdder> map, String key, int maxKeys) {
+        LongAdder count = map.get(key);
         if (count == null) {
-            count = errors.computeIfAbsent(errors.size() < 30 ? what : "other", k -> new LongAdder());
+            count = map.computeIfAbsent(map.size() < maxKeys ? key : "other", k -> new LongAdder());
         }
         count.increment();
     }
 
-    void publishError(String what) {
-        publishFailures.increment();
-        publishErrors.computeIfAbsent(what, w -> new LongAdder()).increment();
+    /** Every counter ({@code gauges} fills in the gauges), and the latencies recorded since the last sample. */
+    synchronized FleetSample sample(long[] gauges) {
+        long[] values = new long[Counter.ALL.length];
+        for (Counter c : Counter.ALL) {
+            values[c.ordinal()] = c.isGauge() ? gauges[c.ordinal()] : get(c);
+        }
+        readyInterval = readyLatency.getIntervalHistogram(readyInterval);
+        recoveryInterval = recoveryLatency.getIntervalHistogram(recoveryInterval);
+        Histogram delivery = histogram();
+        for (LoopStats loop : loops) {
+            delivery.add(loop.intervalDeliveries());
+        }
+        return new FleetSample(values, sums(closes), sums(errors), readyInterval.copy(), delivery,
+                recoveryInterval.copy());
     }
 
-    static String counts(Map<?, LongAdder> map) {
+    /** Deliveries of publish {@code number} across the loops, and the latest one's latency (microseconds). */
+    long[] arrivalsOf(long number) {
+        long count = 0;
+        long latest = 0;
+        for (LoopStats loop : loops) {
+            long[] a = loop.arrivalsOf(number);
+            if (a != null) {
+                count += a[0];
+                latest = Math.max(latest, a[1]);
+            }
+        }
+        return new long[] {count, latest};
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> map) {
         Map<String, Long> sorted = new TreeMap<>();
-        map.forEach((k, v) -> sorted.put(String.valueOf(k), v.sum()));
-        return sorted.toString();
+        map.forEach((k, v) -> sorted.put(k, v.sum()));
+        return sorted;
     }
 
     /** "p50 1.23 ms p99 4.56 ms p99.9 7.89 ms max 9.99 ms (n=123)" of a microsecond histogram. */

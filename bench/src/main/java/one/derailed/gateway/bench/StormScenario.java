@@ -1,45 +1,51 @@
 package one.derailed.gateway.bench;
 
-import picocli.CommandLine.Command;
+import java.io.PrintStream;
 
-/** storm: every session connected first, then all identify as fast as allowed; READY per second and latency. */
-@Command(name = "storm", mixinStandardHelpOptions = true,
-        description = "Identify storm: connect all N sessions (HELLO), then let them all IDENTIFY at --identify-rate"
-                + " (0: as fast as --max-pending-identifies allows); report READY/s and IDENTIFY->READY latency.")
-final class StormScenario extends Scenario {
+/**
+ * storm: every session connects (HELLO) first, then all IDENTIFY at once, as fast as the pacing allows; READY per
+ * second, IDENTIFY to READY latency, sessions lost (to the ready timeout or anything else), CPU, and membership.
+ */
+final class StormScenario implements ScenarioBody {
 
-    @Override
-    String name() {
-        return "storm";
+    /** What a storm did: how many of how many were READY, in how long, how fast, and what it cost. */
+    record Result(boolean all, long ready, int size, double seconds, Run.Span span) {
+        void print(PrintStream out) {
+            FleetSample end = span.tally.end;
+            out.printf("storm: %d of %d READY in %.2f s from the first IDENTIFY to the last READY = %.0f READY/s%n",
+                    ready, size, seconds, seconds > 0 ? ready / seconds : 0.0);
+            out.printf("IDENTIFY->READY: %s%n", Stats.latency(span.tally.ready));
+            out.printf("lost: %d not READY; closed by the server %s; dropped %d; op 9 %d%n", size - ready,
+                    end.closes(), end.get(Counter.DROPS), end.get(Counter.INVALID_SESSIONS));
+            out.printf("cpu during the storm (100%% = one core): servers %s (run-queue wait %s), generator %s%n",
+                    span.serverPercent(), span.serverWaitPercent(), span.generatorPercent());
+        }
+    }
+
+    /** Connects every session, then lets them all identify; returns what happened. */
+    static Result storm(Run run) throws InterruptedException {
+        run.fleets.start(false);
+        boolean connected = run.fleets.awaitHello(run.readyTimeoutMillis);
+        run.out.printf("%s: %d of %d sessions said HELLO; identifying now%n",
+                connected ? "all connected" : "NOT all connected", run.fleets.latest().get(Counter.HELLOED_NOW),
+                run.fleets.size());
+        Run.Span span = run.begin();
+        run.fleets.enableIdentify();
+        boolean all = run.fleets.awaitReady(run.readyTimeoutMillis);
+        run.end(span);
+        FleetSample end = span.tally.end;
+        double seconds = end.get(Counter.READY_NOW) == 0 ? 0
+                : (end.get(Counter.LAST_READY_NANOS) - end.get(Counter.FIRST_IDENTIFY_NANOS)) / 1e9;
+        return new Result(all, end.get(Counter.READY_NOW), run.fleets.size(), seconds, span);
     }
 
     @Override
-    int body() throws Exception {
-        fleet.start(false);
-        long timeout = fleetOptions.readyTimeoutSeconds * 1000L;
-        boolean connected = fleet.awaitHello(timeout);
-        out.printf("%s: %d of %d sessions said HELLO; identifying now%n", connected ? "all connected" : "NOT all connected",
-                fleet.helloed(), fleet.size());
-        stats.beginPhase();
-        long serverCpu = probe.cpuNanos();
-        long ownCpu = ServerProbe.ownCpuNanos();
-        long serverWait = probe.runQueueWaitNanos();
-        long ownWait = ServerProbe.ownRunQueueWaitNanos();
-        fleet.enableIdentify();
-        boolean all = fleet.awaitReady(timeout);
-        Stats.Phase phase = stats.endPhase();
-        double seconds = (fleet.lastReadyNanos() - fleet.firstIdentifyNanos()) / 1e9;
-        out.println();
-        out.println("== result (storm) ==");
-        out.printf("READY: %d of %d in %.2f s from the first IDENTIFY to the last READY = %.0f READY/s%n",
-                fleet.ready(), fleet.size(), seconds, seconds > 0 ? fleet.ready() / seconds : 0.0);
-        out.printf("IDENTIFY->READY: %s%n", Stats.latency(phase.ready()));
-        out.printf("during the storm (100%% = one core): server cpu %s (run-queue wait %s), generator cpu %s"
-                        + " (wait %s); load %s%n",
-                Reporter.percent(probe.cpuNanos(), serverCpu, seconds),
-                Reporter.percent(probe.runQueueWaitNanos(), serverWait, seconds),
-                Reporter.percent(ServerProbe.ownCpuNanos(), ownCpu, seconds),
-                Reporter.percent(ServerProbe.ownRunQueueWaitNanos(), ownWait, seconds), ServerProbe.loadAverage());
-        return all ? 0 : 1;
+    public int run(Run run) throws Exception {
+        Result result = storm(run);
+        run.out.println();
+        run.out.println("== result (storm) ==");
+        result.print(run.out);
+        int changes = run.printMembershipChanges();
+        return result.all() && changes == 0 ? 0 : 1;
     }
 }

@@ -1,7 +1,6 @@
 package one.derailed.gateway.bench;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
-import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
@@ -17,7 +16,7 @@ sealed interface StreamDecoder extends AutoCloseable {
      * Decodes one WebSocket message; returns the number of decompressed bytes now in {@code scratch.bytes}, or -1
      * when the message did not end a gateway message yet (zlib-stream without its {@code 00 00 ff ff} suffix).
      */
-    int decode(ByteBuf message, Scratch scratch) throws Exception;
+    int decode(byte[] message, int offset, int length, Scratch scratch) throws Exception;
 
     @Override
     void close();
@@ -37,34 +36,38 @@ sealed interface StreamDecoder extends AutoCloseable {
         private int pendingLength;
 
         @Override
-        public int decode(ByteBuf message, Scratch scratch) throws DataFormatException {
-            int length = message.readableBytes();
-            byte[] input;
-            int inputLength;
-            if (pendingLength == 0) {
-                input = scratch.input(length);
-                message.getBytes(message.readerIndex(), input, 0, length);
-                inputLength = length;
-            } else {
+        public int decode(byte[] message, int offset, int length, Scratch scratch) throws DataFormatException {
+            byte[] input = message;
+            int inputOffset = offset;
+            int inputLength = length;
+            if (pendingLength > 0) {
                 pending = ensure(pending, pendingLength + length);
-                message.getBytes(message.readerIndex(), pending, pendingLength, length);
+                System.arraycopy(message, offset, pending, pendingLength, length);
                 pendingLength += length;
                 input = pending;
+                inputOffset = 0;
                 inputLength = pendingLength;
             }
-            if (!endsWithSyncFlush(input, inputLength)) {
+            if (!endsWithSyncFlush(input, inputOffset + inputLength)) {
                 if (input != pending) {
                     pending = ensure(pending, length);
-                    System.arraycopy(input, 0, pending, 0, length);
+                    System.arraycopy(message, offset, pending, 0, length);
                     pendingLength = length;
                 }
                 return -1;
             }
             pendingLength = 0;
-            if (pending != null && pending.length > 64 * 1024) {
-                pending = null;
+            inflater.setInput(input, inputOffset, inputLength);
+            try {
+                return inflateAll(scratch);
+            } finally {
+                if (pending != null && pending.length > 64 * 1024) {
+                    pending = null;
+                }
             }
-            inflater.setInput(input, 0, inputLength);
+        }
+
+        private int inflateAll(Scratch scratch) throws DataFormatException {
             int out = 0;
             while (true) {
                 if (out == scratch.bytes.length) {
@@ -104,10 +107,9 @@ sealed interface StreamDecoder extends AutoCloseable {
         private final ZstdDecompressCtx context = new ZstdDecompressCtx();
 
         @Override
-        public int decode(ByteBuf message, Scratch scratch) {
-            int length = message.readableBytes();
+        public int decode(byte[] message, int offset, int length, Scratch scratch) {
             ByteBuffer src = scratch.directIn(length);
-            message.getBytes(message.readerIndex(), src.limit(length));
+            src.put(message, offset, length);
             src.flip();
             ByteBuffer dst = scratch.directOut;
             dst.clear();
