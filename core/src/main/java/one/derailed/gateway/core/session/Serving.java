@@ -307,7 +307,11 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             return this;
         }
         state.pendingMove = move;
-        return afterChange(this);
+        Behavior<Command> next = afterChange(this);
+        if (next == this && move.token() != null) {
+            move.target().tell(new MoveProtocol.Coming(state.sessionId()));
+        }
+        return next;
     }
 
     /** After anything that may settle the session: a move waiting for that starts. */

@@ -89,6 +89,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
                 .onMessage(Claim.class, this::onClaim)
                 .onMessage(NotHere.class, notHere -> answerIfAllSaidNo(notHere.sessionId()))
                 .onMessage(Refused.class, this::onRefused)
+                .onMessage(MoveProtocol.Coming.class, this::onComing)
                 .onMessage(ClaimAgain.class, this::onClaimAgain)
                 .onMessage(LocateTimedOut.class, timedOut -> answer(timedOut.sessionId(), null))
                 .onMessage(Adopt.class, this::onAdopt)
@@ -136,6 +137,18 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
         }
         if (pending.containsKey(refused.sessionId())) {
             timers.startSingleTimer("again-" + refused.sessionId(), new ClaimAgain(refused.sessionId()), CLAIM_RETRY);
+        }
+        return this;
+    }
+
+    /**
+     * The session took the claim but is still settling after a move before (a leaving node's sessions are moved off
+     * it while their clients already resume elsewhere): it comes within its move timeout, so the claim waits as long.
+     */
+    private Behavior<Command> onComing(MoveProtocol.Coming coming) {
+        if (pending.containsKey(coming.sessionId())) {
+            timers.startSingleTimer(coming.sessionId(), new LocateTimedOut(coming.sessionId()),
+                    services.settings().handoff().moveTimeout());
         }
         return this;
     }
