@@ -108,10 +108,21 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
 
     private Behavior<Command> onSubscribe(Subscribe subscribe) {
         SessionKey key = new SessionKey(subscribe.relay(), subscribe.session());
+        if (state.has(subscribe.relay(), subscribe.session())) {
+            // Sent again by a session that waited too long for the answer to the first (it waited here while this
+            // guild loaded): the subscription holds; the session hears so, and gets nothing twice.
+            subscribe.relay().tell(new RelayProtocol.Subscribed(subscribe.session(), self.guildId, self.incarnation,
+                    null, false, self.context.getSelf()));
+            return this;
+        }
         if (controls.cancelled(subscribe.relay(), subscribe.session())) {
             return this;
         }
-        Subscribe current = controls.withLatestPresence(subscribe);
+        Subscribe latest = controls.withLatestPresence(subscribe);
+        // A renewal whose client heard the guild was down while it waited here gets the guild whole, like a first
+        // subscription, whichever way it goes on (a membership check, a wait for a handover).
+        Subscribe current = latest.renewal() && controls.toldDown(subscribe.relay(), subscribe.session())
+                ? withRenews(latest, 0) : latest;
         if (removals.mustCheck(current.userId(), System.nanoTime())) {
             checking.put(key, current);
             CompletableFuture<Boolean> member = CompletableFuture.supplyAsync(
@@ -125,7 +136,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
             awaitingHandover.put(key, current);
             return this;
         }
-        take(current, controls.toldDown(subscribe.relay(), subscribe.session()));
+        take(current);
         return this;
     }
 
@@ -137,13 +148,13 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
 
     /**
      * Takes a subscription. A renewal gets what it missed since its incarnation stopped, from the renewal log; when
-     * the log cannot tell (its window is over, or it lost the events), or the client already heard the guild was
-     * down ({@code wholeGuild}), the client gets the guild whole instead, after hearing it was unavailable.
+     * the log cannot tell (its window is over, or it lost the events), the client gets the guild whole instead, after
+     * hearing it was unavailable.
      */
-    private void take(Subscribe subscribe, boolean wholeGuild) {
+    private void take(Subscribe subscribe) {
         boolean resync = false;
         List<LoggedEvent> missed = null;
-        if (subscribe.renewal() && !wholeGuild) {
+        if (subscribe.renewal()) {
             missed = self.log.missedBy(subscribe.renews());
             resync = missed == null;
         }
@@ -232,7 +243,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
             subscribe.relay().tell(new RelayProtocol.GuildDown(session, self.guildId, true));
         } else if (checked.member()) {
             removals.joined(subscribe.userId());
-            take(subscribe, false);
+            take(subscribe);
         } else {
             subscribe.relay().tell(new RelayProtocol.Unsubscribed(session, self.guildId, false));
         }
@@ -442,7 +453,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     private Behavior<Command> releaseAwaitingHandover() {
         List<Subscribe> waiting = new ArrayList<>(awaitingHandover.values());
         awaitingHandover.clear();
-        waiting.forEach(subscribe -> take(subscribe, false));
+        waiting.forEach(this::take);
         return this;
     }
 
@@ -550,5 +561,10 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     static Subscribe withPresence(Subscribe subscribe, Presence presence) {
         return new Subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(), subscribe.intents(),
                 subscribe.member(), subscribe.joinedAt(), presence, subscribe.largeThreshold(), subscribe.renews());
+    }
+
+    private static Subscribe withRenews(Subscribe subscribe, long renews) {
+        return new Subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(), subscribe.intents(),
+                subscribe.member(), subscribe.joinedAt(), subscribe.presence(), subscribe.largeThreshold(), renews);
     }
 }
