@@ -51,11 +51,16 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restart());
     }
 
-    /** A Locate in progress: who waits, and how many peers have not said "not here" yet. */
+    /**
+     * A Locate in progress: who waits, how many peers have not said "not here" yet, and whether one said the session
+     * is moving (then it exists: "not here" from everyone only means it is between nodes, or a reply of an earlier
+     * round came late, and the locate waits for it to land until its timeout).
+     */
     private static final class Pending {
         final String token;
         final List<ActorRef<Located>> waiting = new ArrayList<>();
         int unanswered;
+        boolean moving;
 
         Pending(String token) {
             this.token = token;
@@ -135,7 +140,9 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
         if (!refused.busy()) {
             return answer(refused.sessionId(), null);
         }
-        if (pending.containsKey(refused.sessionId())) {
+        Pending claim = pending.get(refused.sessionId());
+        if (claim != null) {
+            claim.moving = true;
             timers.startSingleTimer("again-" + refused.sessionId(), new ClaimAgain(refused.sessionId()), CLAIM_RETRY);
         }
         return this;
@@ -179,7 +186,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
 
     private Behavior<Command> answerIfAllSaidNo(String sessionId) {
         Pending waiting = pending.get(sessionId);
-        if (waiting != null && --waiting.unanswered == 0) {
+        if (waiting != null && --waiting.unanswered == 0 && !waiting.moving) {
             return answer(sessionId, null);
         }
         return this;
