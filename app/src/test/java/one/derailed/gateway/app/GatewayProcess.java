@@ -115,6 +115,51 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM without waiting: the node starts its graceful leave while the caller goes on. Through the process's
+     * handle, since {@link Process#destroy} also closes its output, and what the node prints while it leaves matters.
+     */
+    void signalTerminate() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits at most {@code timeout} for the process to end; true when it has. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Whether a printed line contains {@code fragment}. */
+    boolean printed(String fragment) {
+        return output.stream().anyMatch(line -> line.contains(fragment));
+    }
+
+    /** The node's {@code /metrics} figures, by name with labels (e.g. {@code derailed_guilds_live}). */
+    Map<String, Double> metrics() throws IOException, InterruptedException {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + webSocketPort + "/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("/metrics answered " + response.statusCode());
+        }
+        Map<String, Double> figures = new java.util.HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                int space = line.lastIndexOf(' ');
+                figures.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return figures;
+    }
+
     /** Runs another {@code derailed} command against this gateway and returns its output; it must exit 0. */
     String run(String... args) throws Exception {
         List<String> command = new ArrayList<>(java());

@@ -75,7 +75,7 @@ public record GatewaySettings(
      */
     public record Sessions(Duration readyTimeout, int privilegedIntentsForBots, Duration resumeTimeout,
                            int replayMaxEvents, long replayMaxBytes, StartLimits startLimits,
-                           Handoff handoff, Retry subscribeRetry) {}
+                           Handoff handoff, Retry subscribeRetry, Duration subscribeUnansweredAfter) {}
 
     /** The limits on starting sessions (REFERENCE.md §1: 1000 per 24 h, max_concurrency per 5 s). */
     public record StartLimits(int total, Duration window, int maxConcurrency, Duration identifyInterval) {}
@@ -195,7 +195,8 @@ public record GatewaySettings(
                         new Handoff(c.getDuration("sessions.handoff.locate-timeout"),
                                 c.getDuration("sessions.handoff.move-timeout"),
                                 c.getDuration("sessions.handoff.evacuate-deadline")),
-                        retry(c.getConfig("sessions.subscribe-retry"))),
+                        retry(c.getConfig("sessions.subscribe-retry")),
+                        c.getDuration("sessions.subscribe-retry.unanswered-after")),
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity"),
                         c.getInt("guilds.full-guild-create-max-members"), retry(c.getConfig("guilds.load-retry")),
                         c.getDuration("guilds.renewal.window"), c.getInt("guilds.renewal.log-max-events"),

@@ -34,7 +34,8 @@ public final class SessionLauncher {
 
     /**
      * The session a client resumes: this node's, or one moved here from the node that had it; null (completed) when
-     * none has it or its owner refused the token.
+     * none has it or its owner refused the token. The hand-off answers within the locate timeout, or the move timeout
+     * after a session said it is coming; the ask's own timeout only guards against a lost answer.
      */
     public CompletionStage<ActorRef<SessionProtocol.Command>> locate(String sessionId, String token) {
         ActorRef<SessionProtocol.Command> local = services.directory().bySessionId(sessionId);
@@ -43,7 +44,8 @@ public final class SessionLauncher {
         }
         return AskPattern.<HandoffProtocol.Command, HandoffProtocol.Located>ask(handoff,
                         replyTo -> new HandoffProtocol.Locate(sessionId, token, replyTo),
-                        handoffSettings.locateTimeout().plusSeconds(1), system.scheduler())
+                        handoffSettings.locateTimeout().plus(handoffSettings.moveTimeout()).plusSeconds(1),
+                        system.scheduler())
                 .handle((located, failure) -> failure == null ? located.session() : null);
     }
 

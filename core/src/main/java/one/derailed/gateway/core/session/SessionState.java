@@ -88,6 +88,8 @@ final class SessionState {
         guilds.at(guildId, Subscriptions.Stage.REQUESTED);
         services.guild(guildId).tell(new GuildProtocol.Subscribe(services.relay(), number(), user.id(), intents,
                 member, joinedAt, presence, largeThreshold, renews));
+        timers.startSingleTimer("unanswered-" + guildId, new SessionSignals.SubscribeUnanswered(guildId),
+                services.settings().subscribeUnansweredAfter());
     }
 
     /** Reads the user's member object in the guild (through Ready, off the actor threads), then subscribes. */
