@@ -144,7 +144,7 @@ final class GatewayProcess implements AutoCloseable {
     /** The node's {@code /metrics} figures, by name with labels (e.g. {@code derailed_guilds_live}). */
     Map<String, Double> metrics() throws IOException, InterruptedException {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + webSocketPort + "/metrics"))
+                        java.net.URI.create("http://127.0.0.1:" + operatorPort + "/metrics"))
                         .timeout(Duration.ofSeconds(5)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
