@@ -30,6 +30,7 @@ roles=([1]=websocket,sessions,guilds,users,ready,grpc [2]=websocket,sessions,rea
 http_port=([1]=8081 [2]=8082 [3]=8083)
 grpc_port=([1]=50051 [2]=50052 [3]=50053)
 cluster_port=([1]=25521 [2]=25522 [3]=25523)
+operator_port=([1]=9091 [2]=9092 [3]=9093)
 seed="127.0.0.1:${cluster_port[1]}"
 
 pid_of() { # the pid of node $1 if it runs our jar, else nothing
@@ -55,7 +56,7 @@ start_node() {
   # shellcheck disable=SC2086 # java_opts holds several flags
   DERAILED_WS_PORT="${http_port[$n]}" \
   DERAILED_GRPC_PORT="${grpc_port[$n]}" DERAILED_CLUSTER_PORT="${cluster_port[$n]}" \
-  DERAILED_SEED_NODES="$seed" DERAILED_DB_URL="$db_url" \
+  DERAILED_OPERATOR_PORT="${operator_port[$n]}" DERAILED_SEED_NODES="$seed" DERAILED_DB_URL="$db_url" \
     nohup "$DERAILED_JAVA" ${DERAILED_JVM_FLAGS:-} $java_opts -jar "$DERAILED_JAR" run --roles "${roles[$n]}" \
     >>"$dir/node$n.log" 2>&1 </dev/null &
   echo $! > "$dir/node$n.pid"

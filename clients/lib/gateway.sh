@@ -27,15 +27,16 @@ gateway_java_home() {
 
 # gateway_start WORK_DIR: 0 once the gateway runs and has seeded its demo; else 1 with gateway_error set.
 gateway_start() {
-  local work="$1" jar="$gateway_root/app/target/derailed-app.jar" java_home ws_port grpc_port cluster_port proxy_port
+  local work="$1" jar="$gateway_root/app/target/derailed-app.jar" java_home ws_port grpc_port cluster_port proxy_port \
+    operator_port
   if [ ! -f "$jar" ]; then
     gateway_error="no $jar: build it first (./derailed test, or ./mvnw -DskipTests package)"; return 1
   fi
   if ! java_home="$(gateway_java_home)"; then gateway_error="needs a JDK 21 or newer (JAVA_HOME)"; return 1; fi
-  read -r ws_port grpc_port cluster_port proxy_port < <(python3 - <<'PY'
+  read -r ws_port grpc_port cluster_port proxy_port operator_port < <(python3 - <<'PY'
 import socket
 socks = []
-for _ in range(4):
+for _ in range(5):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 print(*[s.getsockname()[1] for s in socks])
 PY
@@ -47,7 +48,7 @@ PY
   (
     cd "$work" || exit 1
     exec env DERAILED_WS_PORT="$ws_port" DERAILED_GRPC_PORT="$grpc_port" DERAILED_CLUSTER_PORT="$cluster_port" \
-      DERAILED_PUBLIC_URL="ws://127.0.0.1:$proxy_port" DERAILED_GRPC_TOKEN="$DERAILED_GRPC_TOKEN" \
+      DERAILED_OPERATOR_PORT="$operator_port" DERAILED_PUBLIC_URL="ws://127.0.0.1:$proxy_port" DERAILED_GRPC_TOKEN="$DERAILED_GRPC_TOKEN" \
       "$java_home/bin/java" -Dderailed.websocket.heartbeat-interval=1000ms -Dderailed.websocket.heartbeat-timeout=3000ms \
       ${DERAILED_JAVA_OPTS:-} -jar "$work/app/derailed-app.jar" run >"$work/gateway.out" 2>"$work/gateway.err"
   ) &

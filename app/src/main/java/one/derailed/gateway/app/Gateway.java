@@ -9,26 +9,30 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.node.GatewayNode;
 import one.derailed.gateway.grpc.IngressServer;
+import one.derailed.gateway.http.OperatorServer;
 import one.derailed.gateway.store.Database;
 import one.derailed.gateway.websocket.BotAccounts;
 import one.derailed.gateway.websocket.GatewayServer;
 
 /**
  * Gateway is a whole running node: the actor side, the edge on the HTTP port and, with the {@code grpc} role, the gRPC
- * ingress, started in that order and closed in reverse. The edge serves the gateway's WebSocket only with the
- * {@code websocket} role; every node serves {@code /healthz}, {@code /readyz} and {@code /metrics} on that port, so
- * operators probe and scrape every node alike.
+ * ingress, started in that order and closed in reverse, plus the operator listener ({@code /metrics}). The edge
+ * serves the gateway's WebSocket only with the {@code websocket} role; every node serves {@code /healthz} and
+ * {@code /readyz} on that port, and {@code /metrics} on its operator port, so operators probe and scrape every node
+ * alike.
  */
 public final class Gateway implements AutoCloseable {
     private final GatewayNode node;
     private final GatewayServer edge;
     /** Null on a node without the grpc role. */
     private final IngressServer grpc;
+    private final OperatorServer operator;
 
-    private Gateway(GatewayNode node, GatewayServer edge, IngressServer grpc) {
+    private Gateway(GatewayNode node, GatewayServer edge, IngressServer grpc, OperatorServer operator) {
         this.node = node;
         this.edge = edge;
         this.grpc = grpc;
+        this.operator = operator;
     }
 
     /** Starts a node on {@code config}, opening the configured database. */
@@ -41,7 +45,9 @@ public final class Gateway implements AutoCloseable {
         GatewayNode node = GatewayNode.start(config, database);
         GatewaySettings settings = node.settings();
         GatewayServer edge = null;
+        OperatorServer operator = null;
         try {
+            operator = OperatorEndpoints.start(settings.operator(), node);
             edge = settings.roles().contains("websocket")
                     ? GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp,
                             BotAccounts.of(database.store(), node::sessionStartLimit), node.metrics())
@@ -50,12 +56,15 @@ public final class Gateway implements AutoCloseable {
                     ? IngressServer.start(IngressSettings.server(config, settings.grpc()), node.ingress(),
                             node.metrics())
                     : null;
-            Gateway gateway = new Gateway(node, edge, grpc);
+            Gateway gateway = new Gateway(node, edge, grpc, operator);
             gateway.joinShutdown();
             return gateway;
         } catch (Exception | Error e) {
             if (edge != null) {
                 edge.close();
+            }
+            if (operator != null) {
+                operator.close();
             }
             node.close();
             throw e;
@@ -74,6 +83,11 @@ public final class Gateway implements AutoCloseable {
     /** The edge's port: WebSocket and HTTP with the websocket role, HTTP alone without it. */
     public int webSocketPort() {
         return edge.port();
+    }
+
+    /** The operator listener's port ({@code /metrics}). */
+    public int operatorPort() {
+        return operator.port();
     }
 
     /** The gRPC ingress's port, empty on a node without the grpc role. */
@@ -130,6 +144,8 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         node.close();
+        // the operator listener answers probes (readyz: not ready) and scrapes until the very end
+        operator.close();
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);

@@ -20,7 +20,7 @@ final class IngressSettings {
     /** The server's settings: where it listens (from {@code grpc}) and its guard (from {@code config}). */
     static GrpcSettings server(Config config, GatewaySettings.Grpc grpc) {
         Config c = config.getConfig("derailed.grpc");
-        return GrpcSettings.of(grpc.host(), grpc.port(), grpc.maxInflightCalls(),
+        return GrpcSettings.of(grpc.host(), grpc.port(), grpc.maxInflightCalls(), grpc.maxInflightBytes(),
                 text(c, "token", "DERAILED_GRPC_TOKEN"),
                 Boolean.parseBoolean(text(c, "allow-insecure-remote", "DERAILED_GRPC_ALLOW_INSECURE_REMOTE")),
                 text(c, "tls.cert-chain", "DERAILED_GRPC_TLS_CERT"),

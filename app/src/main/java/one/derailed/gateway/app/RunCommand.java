@@ -70,6 +70,8 @@ final class RunCommand implements Callable<Integer> {
                 ? settings.grpc().host() + ":" + gateway.grpcPort().getAsInt() : "none (no grpc role)"));
         System.out.println("  Health     http://" + settings.webSocket().host() + ":" + gateway.webSocketPort()
                 + "/healthz");
+        System.out.println("  Metrics    http://" + settings.operator().host() + ":" + gateway.operatorPort()
+                + "/metrics");
         if (!demo.isEmpty()) {
             System.out.println();
             System.out.println("Seeded a demo on the empty embedded database. Tokens:");

@@ -28,6 +28,7 @@ final class GatewayClient implements AutoCloseable {
                 return thread;
             });
     private volatile long lastSeq;
+    private volatile String readySessionId;
     private volatile boolean swallowAcks;
 
     record Close(int code, String reason) {}
@@ -100,6 +101,11 @@ final class GatewayClient implements AutoCloseable {
 
     long lastSeq() {
         return lastSeq;
+    }
+
+    /** The session_id of the READY this client received, or null before it. */
+    String readySessionId() {
+        return readySessionId;
     }
 
     /** The next frame, failing the test when none comes in time. */
@@ -199,6 +205,9 @@ final class GatewayClient implements AutoCloseable {
                     JsonNode frame = Json.MAPPER.readTree(partial.toString());
                     if (frame.path("s").isIntegralNumber()) {
                         lastSeq = frame.get("s").longValue();
+                    }
+                    if ("READY".equals(frame.path("t").asText())) {
+                        readySessionId = frame.at("/d/session_id").asText();
                     }
                     if (!(swallowAcks && frame.path("op").intValue() == 11)) {
                         frames.add(frame);

@@ -23,11 +23,14 @@ final class GatewayProcess implements AutoCloseable {
     final int webSocketPort;
     final int grpcPort;
     final int clusterPort;
+    final int operatorPort;
     private final Process process;
     final List<String> output = new CopyOnWriteArrayList<>();
 
-    private GatewayProcess(Path directory, int webSocketPort, int grpcPort, int clusterPort, Process process) {
+    private GatewayProcess(Path directory, int webSocketPort, int grpcPort, int clusterPort, int operatorPort,
+                           Process process) {
         this.directory = directory;
+        this.operatorPort = operatorPort;
         this.webSocketPort = webSocketPort;
         this.grpcPort = grpcPort;
         this.clusterPort = clusterPort;
@@ -55,16 +58,25 @@ final class GatewayProcess implements AutoCloseable {
      * nodes of one cluster share a database and name their seed there).
      */
     static GatewayProcess start(Path directory, Map<String, String> environment, String... args) throws IOException {
+        return start(directory, environment, List.of(), args);
+    }
+
+    /** As above, with {@code jvmOptions} (-X..., -D...) before {@code -jar}. */
+    static GatewayProcess start(Path directory, Map<String, String> environment, List<String> jvmOptions,
+                                String... args) throws IOException {
         int ws = freePort();
         int grpc = freePort();
         int cluster = freePort();
+        int operator = freePort();
         List<String> command = new ArrayList<>(java());
+        command.addAll(1, jvmOptions);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(Map.of("DERAILED_WS_PORT", String.valueOf(ws),
-                "DERAILED_GRPC_PORT", String.valueOf(grpc), "DERAILED_CLUSTER_PORT", String.valueOf(cluster)));
+                "DERAILED_GRPC_PORT", String.valueOf(grpc), "DERAILED_CLUSTER_PORT", String.valueOf(cluster),
+                "DERAILED_OPERATOR_PORT", String.valueOf(operator)));
         builder.environment().putAll(environment);
-        return new GatewayProcess(directory, ws, grpc, cluster, builder.start());
+        return new GatewayProcess(directory, ws, grpc, cluster, operator, builder.start());
     }
 
     /** Waits until the node answers {@code /readyz} with 200: it has joined its cluster. */
@@ -90,12 +102,62 @@ final class GatewayProcess implements AutoCloseable {
         throw new AssertionError("not ready within " + timeout + ":\n" + String.join("\n", output));
     }
 
+    /** The process id, for /proc and jcmd. */
+    long pid() {
+        return process.toHandle().pid();
+    }
+
     /** SIGKILL (destroyForcibly on Linux): a crash, with no shutdown hook and no op 7. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("gateway survived SIGKILL for 30 s");
         }
+    }
+
+    /**
+     * SIGTERM without waiting: the node starts its graceful leave while the caller goes on. Through the process's
+     * handle, since {@link Process#destroy} also closes its output, and what the node prints while it leaves matters.
+     */
+    void signalTerminate() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits at most {@code timeout} for the process to end; true when it has. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Whether a printed line contains {@code fragment}. */
+    boolean printed(String fragment) {
+        return output.stream().anyMatch(line -> line.contains(fragment));
+    }
+
+    /** The node's {@code /metrics} figures, by name with labels (e.g. {@code derailed_guilds_live}). */
+    Map<String, Double> metrics() throws IOException, InterruptedException {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + operatorPort + "/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("/metrics answered " + response.statusCode());
+        }
+        Map<String, Double> figures = new java.util.HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                int space = line.lastIndexOf(' ');
+                figures.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return figures;
     }
 
     /** Runs another {@code derailed} command against this gateway and returns its output; it must exit 0. */

@@ -11,7 +11,10 @@ import java.util.Map;
 import one.derailed.gateway.store.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
-/** /metrics serves the node's figures in the Prometheus text format, and they move with what happens. */
+/**
+ * /metrics, on the operator listener, serves the node's figures in the Prometheus text format, and they move with
+ * what happens; the clients' port does not serve it.
+ */
 class MetricsTest {
 
     @Test
@@ -35,7 +38,11 @@ class MetricsTest {
                 stranger.awaitClose();
             }
 
-            Map<String, Double> figures = scrape(gw.port());
+            Map<String, Double> figures = scrape(gw.gateway.operatorPort());
+            HttpResponse<String> onClientsPort = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gw.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(onClientsPort.statusCode()).isEqualTo(404);
             assertThat(figures.get("derailed_sessions")).isEqualTo(1.0);
             assertThat(figures.get("derailed_sockets")).isGreaterThanOrEqualTo(1.0);
             assertThat(figures.get("derailed_guilds_live")).isGreaterThanOrEqualTo(1.0);
@@ -48,7 +55,8 @@ class MetricsTest {
             assertThat(figures.get("derailed_bytes_out_bytes_total{compression=\"none\"}")).isPositive();
             assertThat(figures.get("derailed_replay_buffer_bytes")).isPositive();
             assertThat(figures).containsKeys("derailed_sessions_resumed_total", "derailed_heartbeat_timeouts_total",
-                    "derailed_sockets_outbound_bytes", "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}",
+                    "derailed_sockets_outbound_bytes", "derailed_client_bytes{kind=\"replay\"}",
+                    "derailed_client_bytes_limit_bytes", "derailed_sockets_unidentified", "derailed_ready_queued", "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}",
                     "process_resident_memory_bytes");
             assertThat(figures.keySet()).anyMatch(name -> name.startsWith("derailed_grpc_calls_seconds_count"));
             client.close();

@@ -76,7 +76,10 @@ class NodeRolesTest {
     void everyNodeServesHealthReadinessAndMetrics() {
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/readyz").statusCode()).isEqualTo(200);
-        HttpResponse<String> metrics = get("/metrics");
+        assertThat(get("/metrics").statusCode()).as("not on the clients' port").isEqualTo(404);
+        HttpResponse<String> metrics = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + entitiesOnly.gateway.operatorPort() + "/metrics")).timeout(GatewayClient.WAIT).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).join();
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("derailed_guilds_live", "jvm_memory_used_bytes");
     }

@@ -34,8 +34,15 @@ final class RawGatewaySocket implements AutoCloseable {
 
     /** Connects with extra handshake header lines (each ending in \r\n), e.g. an extension offer. */
     RawGatewaySocket(int port, String extraHeaders) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new java.net.InetSocketAddress("127.0.0.1", 0), port, extraHeaders);
+    }
+
+    /** Connects from {@code local} (127.0.0.N: a test plays several source addresses). */
+    RawGatewaySocket(java.net.InetSocketAddress local, int port, String extraHeaders) throws IOException {
+        socket = new Socket();
         socket.setReceiveBufferSize(64 * 1024);
+        socket.bind(local);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         byte[] key = new byte[16];
@@ -79,20 +86,7 @@ final class RawGatewaySocket implements AutoCloseable {
 
     /** Sends one masked frame: {@code opcode} 1 text, 0 continuation, 9 ping, 8 close; {@code fin} ends a message. */
     void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        out.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            out.write(0x80 | payload.length);
-        } else {
-            out.write(0x80 | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length & 0xff);
-        }
-        out.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i & 3]);
-        }
+        out.write(frame(opcode, fin, payload));
         out.flush();
     }
 
@@ -103,6 +97,56 @@ final class RawGatewaySocket implements AutoCloseable {
             throw new IOException("closed by the server");
         }
         return Json.MAPPER.readTree(frame.payload());
+    }
+
+    /** Writes {@code bytes} as they are, e.g. several frames at once. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** One whole masked frame's bytes, for writing many at once. */
+    static byte[] frame(int opcode, byte[] payload) {
+        return frame(opcode, true, payload);
+    }
+
+    private static byte[] frame(int opcode, boolean fin, byte[] payload) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(payload.length + 8);
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        bytes.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126) {
+            bytes.write(0x80 | payload.length);
+        } else {
+            bytes.write(0x80 | 126);
+            bytes.write(payload.length >>> 8);
+            bytes.write(payload.length & 0xff);
+        }
+        bytes.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            bytes.write(payload[i] ^ mask[i & 3]);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The close frame's code, reading past everything else the server sent first; -1 when the socket just ends. */
+    int readUntilClose() throws IOException {
+        try {
+            while (true) {
+                Frame frame = readFrame();
+                if (frame.opcode() == 8) {
+                    return frame.payload().length >= 2
+                            ? ((frame.payload()[0] & 0xff) << 8) | (frame.payload()[1] & 0xff) : 1005;
+                }
+            }
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return -1;
+        }
+    }
+
+    /** The socket itself (timeouts, buffer sizes). */
+    Socket socket() {
+        return socket;
     }
 
     /** Sends one masked text message, as a client must. */

@@ -31,6 +31,7 @@ final class TestGateway implements AutoCloseable {
                 Map.of("derailed.websocket.port", 0,
                         "derailed.grpc.port", 0,
                         "derailed.cluster.port", 0,
+                        "derailed.operator.port", 0,
                         "derailed.seed-demo", false,
                         "derailed.guilds.idle-timeout", "30s"))));
         Gateway gateway = Gateway.start(config, database);

@@ -108,29 +108,33 @@ final class Fleets implements AutoCloseable {
     /** Opens a tally from now. */
     synchronized Tally begin() {
         sample();
-        Tally tally = new Tally(latest);
-        tallies.add(tally);
-        return tally;
+        return open();
     }
 
     /** Closes {@code tally} now and returns it. */
     synchronized Tally end(Tally tally) {
         sample();
-        tallies.remove(tally);
-        tally.end = latest;
-        tally.endNanos = System.nanoTime();
-        return tally;
+        return close(tally);
     }
 
     /** Closes {@code tally} and opens its successor from the same sample (one sample for both). */
     synchronized Tally next(Tally tally) {
         sample();
+        close(tally);
+        return open();
+    }
+
+    private Tally open() {
+        Tally tally = new Tally(latest);
+        tallies.add(tally);
+        return tally;
+    }
+
+    private Tally close(Tally tally) {
         tallies.remove(tally);
         tally.end = latest;
         tally.endNanos = System.nanoTime();
-        Tally successor = new Tally(latest);
-        tallies.add(successor);
-        return successor;
+        return tally;
     }
 
     /** Samples every {@code pollMillis} until {@code done} holds (true) or {@code timeoutMillis} passed (false). */

@@ -160,7 +160,7 @@ final class ScenarioCommand implements Callable<Integer> {
                 ingress = List.of(o.host + ":" + o.grpcPort);
                 endpoints.add(o.host + ":" + o.port);
                 servers.add(new Servers.Server("gateway", new ServerProbe(o.serverPid,
-                        "http://" + o.host + ":" + o.port + "/metrics"), true, sessions));
+                        "http://" + o.host + ":" + o.operatorPort + "/metrics"), true, sessions));
             } else {
                 cluster = new BenchCluster(plan, settings(plan, tokens.getParent(), logs));
                 BenchCluster starting = cluster;

@@ -105,6 +105,10 @@ final class ScenarioOptions {
     @Option(names = "--grpc-port", defaultValue = "50051", description = "With --attach: its gRPC port.")
     int grpcPort;
 
+    @Option(names = "--operator-port", defaultValue = "9090",
+            description = "With --attach: its operator port (/metrics).")
+    int operatorPort;
+
     @Option(names = "--grpc-token", description = "Bearer token for the gRPC ingress, when it asks for one.")
     String grpcToken;
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param port                the TCP port, 0 for any free one ({@link IngressServer#port()} tells which)
  * @param maxInflightCalls    how many Guild and User calls may execute at once; more are refused with
  *                            RESOURCE_EXHAUSTED
+ * @param maxInflightBytes    how many request bytes those calls may hold at once; more are refused the same way
  * @param token               the shared secret callers send as {@code authorization: Bearer <token>}; empty for no
  *                            check ({@code derailed.grpc.token}, DERAILED_GRPC_TOKEN)
  * @param allowInsecureRemote whether the server may listen beyond loopback without both a token and TLS
@@ -20,8 +21,10 @@ import java.nio.file.Path;
  * @param tlsPrivateKey       PEM (PKCS#8) private key of that certificate, or null
  *                            ({@code derailed.grpc.tls.private-key}, DERAILED_GRPC_TLS_KEY)
  */
-public record GrpcSettings(String host, int port, int maxInflightCalls, String token, boolean allowInsecureRemote,
-                           Path tlsCertChain, Path tlsPrivateKey) {
+public record GrpcSettings(String host, int port, int maxInflightCalls, long maxInflightBytes, String token,
+                           boolean allowInsecureRemote, Path tlsCertChain, Path tlsPrivateKey) {
+    /** {@code derailed.grpc.max-inflight-bytes}'s default. */
+    public static final long DEFAULT_MAX_INFLIGHT_BYTES = 256L * 1024 * 1024;
 
     public GrpcSettings {
         if (host == null || host.isBlank()) {
@@ -33,6 +36,10 @@ public record GrpcSettings(String host, int port, int maxInflightCalls, String t
         if (maxInflightCalls < 1) {
             throw new IllegalArgumentException("grpc maxInflightCalls must be at least 1, got " + maxInflightCalls);
         }
+        if (maxInflightBytes < IngressServer.MAX_INBOUND_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("grpc maxInflightBytes must hold at least one largest request ("
+                    + IngressServer.MAX_INBOUND_MESSAGE_BYTES + " bytes), got " + maxInflightBytes);
+        }
         token = token == null ? "" : token.strip();
         if ((tlsCertChain == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("grpc TLS needs both derailed.grpc.tls.cert-chain and "
@@ -42,7 +49,14 @@ public record GrpcSettings(String host, int port, int maxInflightCalls, String t
 
     /** Plaintext, no token, loopback only: the defaults of a development gateway. */
     public GrpcSettings(String host, int port, int maxInflightCalls) {
-        this(host, port, maxInflightCalls, "", false, null, null);
+        this(host, port, maxInflightCalls, DEFAULT_MAX_INFLIGHT_BYTES, "", false, null, null);
+    }
+
+    /** Settings with the default bound on request bytes. */
+    public GrpcSettings(String host, int port, int maxInflightCalls, String token, boolean allowInsecureRemote,
+                        Path tlsCertChain, Path tlsPrivateKey) {
+        this(host, port, maxInflightCalls, DEFAULT_MAX_INFLIGHT_BYTES, token, allowInsecureRemote, tlsCertChain,
+                tlsPrivateKey);
     }
 
     /**
@@ -50,8 +64,15 @@ public record GrpcSettings(String host, int port, int maxInflightCalls, String t
      */
     public static GrpcSettings of(String host, int port, int maxInflightCalls, String token,
                                   boolean allowInsecureRemote, String tlsCertChain, String tlsPrivateKey) {
-        return new GrpcSettings(host, port, maxInflightCalls, token, allowInsecureRemote, path(tlsCertChain),
-                path(tlsPrivateKey));
+        return of(host, port, maxInflightCalls, DEFAULT_MAX_INFLIGHT_BYTES, token, allowInsecureRemote, tlsCertChain,
+                tlsPrivateKey);
+    }
+
+    /** As above, with a bound on request bytes in flight. */
+    public static GrpcSettings of(String host, int port, int maxInflightCalls, long maxInflightBytes, String token,
+                                  boolean allowInsecureRemote, String tlsCertChain, String tlsPrivateKey) {
+        return new GrpcSettings(host, port, maxInflightCalls, maxInflightBytes, token, allowInsecureRemote,
+                path(tlsCertChain), path(tlsPrivateKey));
     }
 
     private static Path path(String text) {
@@ -60,12 +81,14 @@ public record GrpcSettings(String host, int port, int maxInflightCalls, String t
 
     /** The same settings requiring {@code token}. */
     public GrpcSettings withToken(String token) {
-        return new GrpcSettings(host, port, maxInflightCalls, token, allowInsecureRemote, tlsCertChain, tlsPrivateKey);
+        return new GrpcSettings(host, port, maxInflightCalls, maxInflightBytes, token, allowInsecureRemote,
+                tlsCertChain, tlsPrivateKey);
     }
 
     /** The same settings serving TLS with this certificate chain and key. */
     public GrpcSettings withTls(Path certChain, Path privateKey) {
-        return new GrpcSettings(host, port, maxInflightCalls, token, allowInsecureRemote, certChain, privateKey);
+        return new GrpcSettings(host, port, maxInflightCalls, maxInflightBytes, token, allowInsecureRemote, certChain,
+                privateKey);
     }
 
     /** Whether calls must carry the bearer token. */
@@ -111,6 +134,7 @@ public record GrpcSettings(String host, int port, int maxInflightCalls, String t
     @Override
     public String toString() {
         return "GrpcSettings[host=" + host + ", port=" + port + ", maxInflightCalls=" + maxInflightCalls
+                + ", maxInflightBytes=" + maxInflightBytes
                 + ", token=" + (requiresToken() ? "(set)" : "(none)") + ", allowInsecureRemote=" + allowInsecureRemote
                 + ", tlsCertChain=" + tlsCertChain + ", tlsPrivateKey=" + tlsPrivateKey + "]";
     }

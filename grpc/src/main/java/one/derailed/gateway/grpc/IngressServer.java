@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * IngressServer is the gRPC server other services publish through: {@code derailed.grpc.Guild} and
- * {@code derailed.grpc.User} on one port, behind an optional {@link BearerTokenCheck} and one {@link InflightLimit},
+ * {@code derailed.grpc.User} on one port, behind an optional {@link BearerTokenCheck}, the node's
+ * {@link OverloadGuard} and one {@link InflightLimit} (calls and request bytes),
  * plus server reflection (v1) and the standard health service (overall {@code ""} and each ingress service SERVING
  * until {@link #close()}), over plaintext or TLS.
  */
@@ -65,7 +66,7 @@ public final class IngressServer implements AutoCloseable {
             throws IOException {
         settings.checkExposure();
         HealthStatusManager health = new HealthStatusManager();
-        InflightLimit limit = new InflightLimit(settings.maxInflightCalls());
+        InflightLimit limit = new InflightLimit(settings.maxInflightCalls(), settings.maxInflightBytes());
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
         NettyServerBuilder builder = settings.tls()
                 ? NettyServerBuilder.forAddress(address, TlsServerCredentials.create(
@@ -73,6 +74,10 @@ public final class IngressServer implements AutoCloseable {
                 : NettyServerBuilder.forAddress(address);
         // The token is checked first (the last interceptor runs first), so a refused call never takes a place.
         List<ServerInterceptor> chain = new java.util.ArrayList<>(List.of(new IdempotencyKeys(), limit));
+        if (metrics != null) {
+            // Before a call takes an in-flight place: an overloaded node refuses without holding anything.
+            chain.add(new OverloadGuard(metrics));
+        }
         if (settings.requiresToken()) {
             chain.add(new BearerTokenCheck(settings.token()));
         }
@@ -95,10 +100,10 @@ public final class IngressServer implements AutoCloseable {
                 .build()
                 .start();
         SERVICES.forEach(service -> health.setStatus(service, ServingStatus.SERVING));
-        LOG.info("gRPC ingress listening on {}:{} ({}, {}, at most {} calls in flight)",
+        LOG.info("gRPC ingress listening on {}:{} ({}, {}, at most {} calls and {} request bytes in flight)",
                 settings.host(), server.getPort(), settings.tls() ? "TLS" : "plaintext",
                 settings.requiresToken() ? "bearer token required" : "no token check",
-                settings.maxInflightCalls());
+                settings.maxInflightCalls(), settings.maxInflightBytes());
         return new IngressServer(server, health);
     }
 

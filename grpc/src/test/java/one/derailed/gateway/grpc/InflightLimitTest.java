@@ -102,4 +102,42 @@ class InflightLimitTest {
         assertThat(second.get(5, TimeUnit.SECONDS).getMessage()).isEqualTo("Success");
         await().atMost(Duration.ofSeconds(5)).until(() -> limit.inFlight() == 0);
     }
+
+    @Test
+    void requestBytesInFlightAreBoundedTooAndARefusedRequestIsNeverRead() throws Exception {
+        InflightLimit bytes = new InflightLimit(100, 5L * 1024 * 1024);
+        Server guarded = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(ServerInterceptors.intercept(new GuildIngressService(ingress), bytes))
+                .build()
+                .start();
+        ManagedChannel to = NettyChannelBuilder.forAddress("127.0.0.1", guarded.getPort()).usePlaintext()
+                .maxInboundMessageSize(8 * 1024 * 1024).build();
+        try {
+            ingress.maxEventBytes(8L * 1024 * 1024);
+            ingress.hold();
+            String three = "{\"x\":\"" + "a".repeat(3 * 1024 * 1024) + "\"}";
+            ListenableFuture<Publr> first = GuildGrpc.newFutureStub(to).publish(publ(1, three));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ingress.calls().size() == 1);
+            assertThat(bytes.bytesInFlight()).isGreaterThan(3L * 1024 * 1024);
+
+            // A second 3 MiB request would hold more than 5 MiB: refused, and the ingress never sees it.
+            assertThatThrownBy(() -> GuildGrpc.newBlockingStub(to).publish(publ(2, three)))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                        assertThat(e.getStatus().getDescription()).contains("request bytes");
+                    });
+            // Small ones still fit.
+            ListenableFuture<Publr> small = GuildGrpc.newFutureStub(to).publish(publ(3, "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ingress.calls().size() == 2);
+            assertThat(ingress.calls()).extracting(RecordingIngress.Call::id).containsExactly(1L, 3L);
+
+            ingress.releaseHeld();
+            assertThat(first.get(10, TimeUnit.SECONDS).getMessage()).isEqualTo("Success");
+            assertThat(small.get(10, TimeUnit.SECONDS).getMessage()).isEqualTo("Success");
+            await().atMost(Duration.ofSeconds(5)).until(() -> bytes.bytesInFlight() == 0 && bytes.inFlight() == 0);
+        } finally {
+            to.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            guarded.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -6,14 +6,20 @@ import java.util.Set;
 
 /**
  * ClientPayloadDecoder turns a client's JSON text frame into a {@link ClientPayload}, or says with a
- * {@link PayloadException} which close code answers it: 4002 for anything that is not JSON of the right shape,
- * 4001 for an unknown op, 4010 for an impossible shard.
+ * {@link PayloadException} which close code answers it: 4002 for anything that is not UTF-8 JSON of the right shape
+ * (a number out of its field's range included: numbers are refused, never wrapped), 4001 for an unknown op, 4010 for
+ * an impossible shard, 4013 for intents with unknown bits.
+ *
+ * <p>The bytes are read as UTF-8 and nothing else: RFC 8259 requires UTF-8 between systems, and Jackson would
+ * otherwise detect UTF-16 or UTF-32 from zero bytes and accept them.
  */
 public final class ClientPayloadDecoder {
     public static final int MIN_LARGE_THRESHOLD = 50;
     public static final int MAX_LARGE_THRESHOLD = 250;
     public static final int MAX_USER_IDS = 100;
     public static final int MAX_NONCE_BYTES = 32;
+    /** Discord's sharding runs to a few thousand shards; more is a mistake or an attack. */
+    public static final int MAX_SHARDS = 65_536;
     private static final Set<String> STATUSES = Set.of("online", "dnd", "idle", "invisible", "offline");
 
     private ClientPayloadDecoder() {}
@@ -21,7 +27,7 @@ public final class ClientPayloadDecoder {
     public static ClientPayload decode(byte[] utf8) throws PayloadException {
         JsonNode frame;
         try {
-            frame = Json.MAPPER.readTree(utf8);
+            frame = Json.MAPPER.readTree(utf8Text(utf8));
         } catch (JacksonException e) {
             throw decodeError("payload is not valid JSON");
         } catch (java.io.IOException e) {
@@ -47,6 +53,19 @@ public final class ClientPayloadDecoder {
         };
     }
 
+    /** The text of strictly valid UTF-8 bytes; anything else (UTF-16, UTF-32, broken sequences) is refused. */
+    private static String utf8Text(byte[] bytes) throws PayloadException {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw decodeError("payload must be UTF-8 JSON text");
+        }
+    }
+
     private static ClientPayload.Heartbeat heartbeat(JsonNode d) throws PayloadException {
         if (d.isNull() || d.isMissingNode()) {
             return new ClientPayload.Heartbeat(null);
@@ -70,7 +89,8 @@ public final class ClientPayloadDecoder {
         int largeThreshold = MIN_LARGE_THRESHOLD;
         JsonNode threshold = d.get("large_threshold");
         if (threshold != null && !threshold.isNull()) {
-            if (!threshold.isIntegralNumber() || threshold.intValue() < MIN_LARGE_THRESHOLD
+            if (!threshold.isIntegralNumber() || !threshold.canConvertToInt()
+                    || threshold.intValue() < MIN_LARGE_THRESHOLD
                     || threshold.intValue() > MAX_LARGE_THRESHOLD) {
                 throw decodeError("large_threshold must be an integer from 50 to 250");
             }
@@ -83,8 +103,12 @@ public final class ClientPayloadDecoder {
         Integer intents = null;
         JsonNode intentsNode = d.get("intents");
         if (intentsNode != null && !intentsNode.isNull()) {
-            if (!intentsNode.isIntegralNumber() || !intentsNode.canConvertToLong()) {
+            if (!intentsNode.isIntegralNumber()) {
                 throw decodeError("intents must be an integer");
+            }
+            if (!intentsNode.canConvertToLong()) {
+                throw new PayloadException(CloseCode.INVALID_INTENTS, "intents has unknown bits: "
+                        + echo(intentsNode));
             }
             long value = intentsNode.longValue();
             if (value < 0 || (value & ~(long) Intents.ALL) != 0) {
@@ -103,13 +127,17 @@ public final class ClientPayloadDecoder {
                 || !node.get(1).isIntegralNumber()) {
             throw new PayloadException(CloseCode.INVALID_SHARD, "shard must be [shard_id, num_shards]");
         }
-        long id = node.get(0).longValue();
-        long count = node.get(1).longValue();
-        if (count < 1 || count > 65_536 || id < 0 || id >= count) {
-            throw new PayloadException(CloseCode.INVALID_SHARD,
-                    "shard [" + id + ", " + count + "] is not a shard: need 0 <= shard_id < num_shards");
+        JsonNode id = node.get(0);
+        JsonNode count = node.get(1);
+        // Compared as they were sent: a count of 2^64+1 must not wrap to 1.
+        boolean inRange = count.canConvertToInt() && id.canConvertToInt()
+                && count.intValue() >= 1 && count.intValue() <= MAX_SHARDS
+                && id.intValue() >= 0 && id.intValue() < count.intValue();
+        if (!inRange) {
+            throw new PayloadException(CloseCode.INVALID_SHARD, "shard [" + echo(id) + ", " + echo(count)
+                    + "] is not a shard: need 0 <= shard_id < num_shards <= " + MAX_SHARDS);
         }
-        return new ClientPayload.Shard((int) id, (int) count);
+        return new ClientPayload.Shard(id.intValue(), count.intValue());
     }
 
     private static ClientPayload.PresenceUpdate presence(JsonNode d) throws PayloadException {
@@ -128,6 +156,9 @@ public final class ClientPayloadDecoder {
             throw decodeError("activities must be an array");
         }
         JsonNode since = d.path("since");
+        if (since.isIntegralNumber() && !since.canConvertToLong()) {
+            throw decodeError("since must be a time in milliseconds or null");
+        }
         Long sinceValue = since.isIntegralNumber() ? since.longValue() : null;
         return new ClientPayload.PresenceUpdate(sinceValue, activitiesJson, status, d.path("afk").asBoolean(false));
     }
@@ -167,14 +198,20 @@ public final class ClientPayloadDecoder {
                 userIds = new long[] {snowflake(ids, "user_ids")};
             }
         }
-        String queryText = query == null || query.isNull() ? null : query.asText();
+        if (query != null && !query.isNull() && !query.isTextual()) {
+            throw decodeError("query must be a string");
+        }
+        String queryText = query == null || query.isNull() ? null : query.textValue();
         if ((queryText == null) == (userIds == null)) {
             throw decodeError("request guild members needs exactly one of query or user_ids");
         }
         JsonNode limit = d.path("limit");
-        int limitValue = limit.isIntegralNumber() ? limit.intValue() : 0;
-        if (limitValue < 0) {
-            throw decodeError("limit must not be negative");
+        int limitValue = 0;
+        if (!limit.isMissingNode() && !limit.isNull()) {
+            if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 0) {
+                throw decodeError("limit must be an integer from 0 to " + Integer.MAX_VALUE);
+            }
+            limitValue = limit.intValue();
         }
         String nonce = d.path("nonce").isTextual() ? d.path("nonce").asText() : null;
         if (nonce != null && nonce.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NONCE_BYTES) {
@@ -188,17 +225,36 @@ public final class ClientPayloadDecoder {
         if (node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() > 0) {
             return node.longValue();
         }
-        if (node != null && node.isTextual()) {
+        if (node != null && node.isTextual() && isDigits(node.textValue())) {
             try {
                 long value = Long.parseLong(node.textValue());
                 if (value > 0) {
                     return value;
                 }
-            } catch (NumberFormatException ignored) {
+            } catch (NumberFormatException tooLarge) {
                 // falls through to the decode error below
             }
         }
         throw decodeError(field + " must be a snowflake");
+    }
+
+    /** ASCII digits only: {@link Long#parseLong} alone would also take a sign and other scripts' digits. */
+    private static boolean isDigits(String text) {
+        if (text.isEmpty() || text.length() > 19) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A number as the client sent it, shortened: a reason must stay within a close frame. */
+    private static String echo(JsonNode number) {
+        String text = number.asText();
+        return text.length() > 24 ? text.substring(0, 24) + "..." : text;
     }
 
     private static void requireObject(JsonNode d, String what) throws PayloadException {

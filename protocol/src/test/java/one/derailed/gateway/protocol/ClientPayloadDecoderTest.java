@@ -99,6 +99,65 @@ class ClientPayloadDecoderTest {
         assertThat(refusal(json)).isEqualTo(expected);
     }
 
+    /** Numbers past their field's range are refused as sent, never wrapped into range. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"shard\":[0,18446744073709551617]}}|INVALID_SHARD",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"shard\":[4294967296,4294967297]}}|INVALID_SHARD",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"shard\":[0,65537]}}|INVALID_SHARD",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"large_threshold\":4294967396}}|DECODE_ERROR",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"intents\":18446744073709551617}}|INVALID_INTENTS",
+            "{\"op\":2,\"d\":{\"token\":\"t\",\"presence\":{\"status\":\"online\",\"since\":18446744073709551617}}}|DECODE_ERROR",
+            "{\"op\":1,\"d\":18446744073709551617}|DECODE_ERROR",
+            "{\"op\":4294967297,\"d\":null}|DECODE_ERROR",
+            "{\"op\":6,\"d\":{\"token\":\"t\",\"session_id\":\"s\",\"seq\":18446744073709551617}}|DECODE_ERROR",
+            "{\"op\":8,\"d\":{\"guild_id\":\"5\",\"query\":\"a\",\"limit\":4294967301}}|DECODE_ERROR",
+            "{\"op\":8,\"d\":{\"guild_id\":\"5\",\"query\":\"a\",\"limit\":-1}}|DECODE_ERROR",
+            "{\"op\":8,\"d\":{\"guild_id\":\"5\",\"query\":\"a\",\"limit\":\"5\"}}|DECODE_ERROR",
+            "{\"op\":8,\"d\":{\"guild_id\":\"5\",\"query\":{},\"limit\":0}}|DECODE_ERROR",
+            "{\"op\":8,\"d\":{\"guild_id\":\"18446744073709551617\",\"query\":\"\"}}|DECODE_ERROR",
+            "{\"op\":8,\"d\":{\"guild_id\":\"+5\",\"query\":\"\"}}|DECODE_ERROR",
+    })
+    void refusesNumbersOutOfRangeInsteadOfWrappingThem(String json, CloseCode expected) {
+        assertThat(refusal(json)).isEqualTo(expected);
+    }
+
+    @Test
+    void acceptsOnlyUtf8() throws Exception {
+        String heartbeat = "{\"op\":1,\"d\":null}";
+        assertThat(ClientPayloadDecoder.decode(heartbeat.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new ClientPayload.Heartbeat(null));
+        for (java.nio.charset.Charset other : new java.nio.charset.Charset[] {StandardCharsets.UTF_16LE,
+                StandardCharsets.UTF_16BE, StandardCharsets.UTF_16, java.nio.charset.Charset.forName("UTF-32")}) {
+            assertThatThrownBy(() -> ClientPayloadDecoder.decode(heartbeat.getBytes(other)))
+                    .as(other.name())
+                    .isInstanceOfSatisfying(PayloadException.class,
+                            e -> assertThat(e.closeCode()).isEqualTo(CloseCode.DECODE_ERROR));
+        }
+        byte[] withBom = ("\uFEFF" + heartbeat).getBytes(StandardCharsets.UTF_8);
+        assertThat(refusalOf(withBom)).isEqualTo(CloseCode.DECODE_ERROR);
+        byte[] broken = {'{', '"', 'o', 'p', '"', ':', '1', ',', '"', 'x', '"', ':', '"', (byte) 0xC3, '"', '}'};
+        assertThat(refusalOf(broken)).isEqualTo(CloseCode.DECODE_ERROR);
+    }
+
+    private static CloseCode refusalOf(byte[] bytes) {
+        try {
+            ClientPayloadDecoder.decode(bytes);
+        } catch (PayloadException e) {
+            return e.closeCode();
+        }
+        throw new AssertionError("accepted " + java.util.Arrays.toString(bytes));
+    }
+
+    @Test
+    void decodesLimitsAtTheEdgesOfTheirRange() throws Exception {
+        assertThat(decode("{\"op\":8,\"d\":{\"guild_id\":\"5\",\"query\":\"a\",\"limit\":2147483647}}"))
+                .isEqualTo(new ClientPayload.RequestGuildMembers(5, "a", null, Integer.MAX_VALUE, false, null));
+        assertThat(decode("{\"op\":2,\"d\":{\"token\":\"t\",\"shard\":[65535,65536]}}"))
+                .isInstanceOfSatisfying(ClientPayload.Identify.class,
+                        identify -> assertThat(identify.shard()).isEqualTo(new ClientPayload.Shard(65535, 65536)));
+    }
+
     @Test
     void refusesDeepNesting() {
         String deep = "{\"op\":1,\"d\":" + "[".repeat(200) + "]".repeat(200) + "}";

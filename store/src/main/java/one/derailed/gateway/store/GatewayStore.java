@@ -51,11 +51,6 @@ public final class GatewayStore {
             + " FROM (SELECT pm.guild_id, pm.user_id, pm.nick, pm.joined_at FROM members pm"
             + " WHERE pm.user_id = ? AND pm.guild_id > ? AND MOD(pm.guild_id / 4194304, ?) = ?"
             + " ORDER BY pm.guild_id LIMIT ?) m" + MEMBER_JOINS + " ORDER BY m.guild_id, mr.role_id";
-    /** A page of a guild's members, by user id. */
-    private static final String MEMBERS_PAGE = "SELECT " + Rows.MEMBER_COLUMNS
-            + " FROM (SELECT pm.guild_id, pm.user_id, pm.nick, pm.joined_at FROM members pm"
-            + " WHERE pm.guild_id = ? AND pm.user_id > ? ORDER BY pm.user_id LIMIT ?) m" + MEMBER_JOINS
-            + " ORDER BY m.user_id, mr.role_id";
     private static final String MEMBER = "SELECT " + Rows.MEMBER_COLUMNS + " FROM members m" + MEMBER_JOINS
             + " WHERE m.guild_id = ? AND m.user_id = ? ORDER BY mr.role_id";
     private static final String MEMBERS_BY_IDS = "SELECT " + Rows.MEMBER_COLUMNS + " FROM members m" + MEMBER_JOINS
@@ -70,6 +65,11 @@ public final class GatewayStore {
             + " FROM (" + MATCHING_MEMBERS + ") m" + MEMBER_JOINS + " ORDER BY u.username, u.id, mr.role_id";
     private static final String SEARCH_MEMBERS_LIMITED = "SELECT " + Rows.MEMBER_COLUMNS
             + " FROM (" + MATCHING_MEMBERS + " LIMIT ?) m" + MEMBER_JOINS + " ORDER BY u.username, u.id, mr.role_id";
+
+    private static final String MEMBERS_AFTER = "SELECT " + Rows.MEMBER_COLUMNS
+            + " FROM (SELECT pm.guild_id, pm.user_id, pm.nick, pm.joined_at FROM members pm"
+            + " WHERE pm.guild_id = ? AND pm.user_id > ? ORDER BY pm.user_id LIMIT ?) m" + MEMBER_JOINS
+            + " ORDER BY m.user_id, mr.role_id";
 
     private final DataSource dataSource;
 
@@ -193,33 +193,6 @@ public final class GatewayStore {
         });
     }
 
-    /** How many members the guild has. */
-    public long memberCount(long guildId) {
-        return call("memberCount", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(MEMBER_COUNT)) {
-                statement.setLong(1, guildId);
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
-    }
-
-    /** The next {@code limit} members of the guild after user {@code afterUserId} (0: from the first), by user id. */
-    public List<MemberRecord> membersPage(long guildId, long afterUserId, int limit) {
-        return call("membersPage", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(MEMBERS_PAGE)) {
-                statement.setLong(1, guildId);
-                statement.setLong(2, afterUserId);
-                statement.setInt(3, limit);
-                try (ResultSet rs = statement.executeQuery()) {
-                    return Rows.members(rs);
-                }
-            }
-        });
-    }
-
     /**
      * The guild with its roles and channels (each ordered by position, then id) and its member count; empty when
      * there is no such guild.
@@ -324,6 +297,39 @@ public final class GatewayStore {
                 if (limit > 0) {
                     statement.setInt(4, limit);
                 }
+                try (ResultSet rs = statement.executeQuery()) {
+                    return Rows.members(rs);
+                }
+            }
+        });
+    }
+
+    /** How many members the guild has. */
+    public int countMembers(long guildId) {
+        return call("countMembers", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(MEMBER_COUNT)) {
+                statement.setLong(1, guildId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * At most {@code limit} members of the guild whose user id is above {@code afterUserId}, by user id: one page of
+     * the whole member list, the next page starting after this page's last id (0 for the first page).
+     */
+    public List<MemberRecord> membersAfter(long guildId, long afterUserId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        return call("membersAfter", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(MEMBERS_AFTER)) {
+                statement.setLong(1, guildId);
+                statement.setLong(2, afterUserId);
+                statement.setInt(3, limit);
                 try (ResultSet rs = statement.executeQuery()) {
                     return Rows.members(rs);
                 }

@@ -283,6 +283,41 @@ class GatewayStoreTest {
     }
 
     @AcrossDatabases
+    void pagesThroughEveryMemberByUserIdWithTheirRoles(Supplier<Database> databases) {
+        try (Database database = databases.get()) {
+            TestData data = TestData.of(database);
+            long owner = data.createUser("owner");
+            long hq = data.createGuild("HQ", owner);
+            long mod = data.createRole(hq, "mod");
+            long dev = data.createRole(hq, "dev");
+            List<Long> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                long user = data.createUser("m" + i);
+                data.addMember(hq, user);
+                data.giveRole(hq, user, mod);
+                data.giveRole(hq, user, dev);
+                ids.add(user);
+            }
+            java.util.Collections.sort(ids);
+            GatewayStore store = database.store();
+
+            assertThat(store.countMembers(hq)).isEqualTo(7);
+            List<Long> seen = new java.util.ArrayList<>();
+            long after = 0;
+            for (List<MemberRecord> page = store.membersAfter(hq, after, 3); !page.isEmpty();
+                 page = store.membersAfter(hq, after, 3)) {
+                assertThat(page).hasSizeLessThanOrEqualTo(3);
+                page.forEach(member -> assertThat(member.roleIds()).hasSize(2));
+                page.forEach(member -> seen.add(member.userId()));
+                after = page.get(page.size() - 1).userId();
+            }
+            assertThat(seen).containsExactlyElementsOf(ids);
+            assertThat(store.countMembers(Snowflakes.next())).isZero();
+            assertThatThrownBy(() -> store.membersAfter(hq, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @AcrossDatabases
     void searchTakesWildcardsLiterally(Supplier<Database> databases) {
         try (Database database = databases.get()) {
             TestData data = TestData.of(database);

@@ -1,18 +1,18 @@
 package one.derailed.gateway.websocket;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
+import one.derailed.gateway.http.Responses;
 
 /**
  * BotGatewayEndpoint answers {@code GET /api/v10/gateway/bot} with {@code Authorization: Bot TOKEN}: where to connect,
  * how many shards to use (one per 1,000 guilds, at least one) and the session start limit. The token is checked
- * against the store on a small bounded executor, never on the event loop; the socket reads nothing more until the
- * answer is written, so answers stay in request order. A missing or bad token gets 401, a full executor 503.
+ * against the store on a small bounded executor, never on the event loop ({@link HttpEndpoints} keeps answers in
+ * request order). A missing or bad token gets 401, a full executor 503.
  *
  * <p>{@code session_start_limit} is the user's live budget, counted by their User entity across every connection.
  */
@@ -36,50 +36,32 @@ final class BotGatewayEndpoint {
     }
 
     /**
-     * Answers through {@code respond} (called on the channel's event loop), now for a request without a bot token,
-     * later for one whose token must be checked.
+     * The answer for {@code authorization}: at once for a request without a bot token, later (completed on a store
+     * thread) for one whose token must be checked; 503 at once when the checks waiting are at their bound.
      */
-    void answer(ChannelHandlerContext ctx, String authorization,
-                BiFunction<HttpResponseStatus, String, FullHttpResponse> json,
-                BiConsumer<ChannelHandlerContext, FullHttpResponse> respond) {
+    CompletionStage<FullHttpResponse> answer(String authorization) {
         String token = tokenOf(authorization);
         if (token == null) {
-            respond.accept(ctx, json.apply(HttpResponseStatus.UNAUTHORIZED, UNAUTHORIZED));
-            return;
+            return CompletableFuture.completedFuture(Responses.json(HttpResponseStatus.UNAUTHORIZED, UNAUTHORIZED));
         }
-        ctx.channel().config().setAutoRead(false);
         try {
-            executor.execute(() -> {
-                HttpResponseStatus status;
-                String body;
-                try {
-                    var account = accounts.account(token);
-                    status = account.isPresent() ? HttpResponseStatus.OK : HttpResponseStatus.UNAUTHORIZED;
-                    body = account.map(this::body).orElse(UNAUTHORIZED);
-                } catch (RuntimeException e) {
-                    LOG.warn("GET /gateway/bot: the token check failed", e);
-                    status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
-                    body = FAILED;
-                }
-                HttpResponseStatus finalStatus = status;
-                String finalBody = body;
-                try {
-                    ctx.channel().eventLoop().execute(() -> finish(ctx, json.apply(finalStatus, finalBody), respond));
-                } catch (RejectedExecutionException stopping) {
-                    // The edge is shutting down and the socket with it: nobody is left to answer.
-                }
-            });
+            return CompletableFuture.supplyAsync(() -> check(token), executor);
         } catch (RejectedExecutionException busy) {
-            FullHttpResponse response = json.apply(HttpResponseStatus.SERVICE_UNAVAILABLE, BUSY);
+            FullHttpResponse response = Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, BUSY);
             response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, "1");
-            finish(ctx, response, respond);
+            return CompletableFuture.completedFuture(response);
         }
     }
 
-    private static void finish(ChannelHandlerContext ctx, FullHttpResponse response,
-                               BiConsumer<ChannelHandlerContext, FullHttpResponse> respond) {
-        respond.accept(ctx, response);
-        ctx.channel().config().setAutoRead(true);
+    private FullHttpResponse check(String token) {
+        try {
+            var account = accounts.account(token);
+            return account.isPresent() ? Responses.json(HttpResponseStatus.OK, body(account.get()))
+                    : Responses.json(HttpResponseStatus.UNAUTHORIZED, UNAUTHORIZED);
+        } catch (RuntimeException e) {
+            LOG.warn("GET /gateway/bot: the token check failed", e);
+            return Responses.json(HttpResponseStatus.INTERNAL_SERVER_ERROR, FAILED);
+        }
     }
 
     /** The token of {@code Bot TOKEN} (the scheme in any case), or null when there is none. */

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.http.ConnectionLimit;
 import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.core.session.SessionLauncher;
 import one.derailed.gateway.protocol.ClientPayload;
@@ -27,6 +28,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  * GatewayConnection is the thin handler of one client socket: it checks the connect URL, says HELLO, answers
  * heartbeats and closes zombies, decodes frames and hands them to the socket's Session. Everything else about the
  * connection lives in the Session.
+ *
+ * <p>Before a session takes the socket, it counts against the edge's unidentified-connection limits (its
+ * {@link ConnectionLimit} place is given back when a session attaches) and must get a session within
+ * {@code identify-timeout} of HELLO, else it closes with 4003.
  */
 final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayConnection.class);
@@ -37,6 +42,8 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private final EdgeLimits limits;
     private final ChannelGroup sockets;
     private final GatewayMetrics metrics;
+    private final FrameRateLimit rate;
+    private final ConnectionLimit unidentified;
     private ChannelConnection connection;
     /** Frames that arrived before the handshake was announced; a client has no reason to send more than a few. */
     private final java.util.List<WebSocketFrame> early = new java.util.ArrayList<>(1);
@@ -44,22 +51,25 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private long lastHeartbeatNanos;
     /** A RESUME is looking for its session on other nodes; the socket takes no other IDENTIFY or RESUME meanwhile. */
     private boolean locating;
-    private long windowStartNanos;
-    private int framesInWindow;
     private int clientCloseCode;
     private ScheduledFuture<?> heartbeatCheck;
+    private ScheduledFuture<?> identifyDeadline;
 
-    GatewayConnection(SessionLauncher sessions, EdgeLimits limits, ChannelGroup sockets, GatewayMetrics metrics) {
+    GatewayConnection(SessionLauncher sessions, EdgeLimits limits, ChannelGroup sockets, GatewayMetrics metrics,
+                      FrameRateLimit rate, ConnectionLimit unidentified) {
         this.metrics = metrics;
         this.sessions = sessions;
         this.limits = limits;
         this.sockets = sockets;
+        this.rate = rate;
+        this.unidentified = unidentified;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
-            connection = new ChannelConnection(ctx.channel());
+            connection = new ChannelConnection(ctx.channel(), metrics.clientBytes(),
+                    attached -> ctx.executor().execute(() -> onAttachment(ctx, attached)));
             ctx.channel().attr(ChannelConnection.KEY).set(connection);
             sockets.add(ctx.channel());
             try {
@@ -75,6 +85,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
             connection.send(ServerFrames.hello(limits.heartbeatInterval().toMillis()));
             lastHeartbeatNanos = System.nanoTime();
             scheduleHeartbeatCheck(ctx, limits.heartbeatTimeout().toNanos());
+            awaitIdentify(ctx);
             replayEarlyFrames(ctx);
         } else {
             super.userEventTriggered(ctx, event);
@@ -90,9 +101,8 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
         if (connection.closing()) {
             return;
         }
-        if (!(frame instanceof CloseWebSocketFrame) && overRateLimit()) {
-            connection.close(CloseCode.RATE_LIMITED, "more than " + limits.rateLimitFrames() + " frames in "
-                    + limits.rateLimitWindow().toSeconds() + " s");
+        if (!(frame instanceof CloseWebSocketFrame) && !rate.admit(System.nanoTime())) {
+            connection.close(CloseCode.RATE_LIMITED, ChannelConnection.rateLimitReason(rate));
             return;
         }
         switch (frame) {
@@ -187,23 +197,40 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
         }
     }
 
-    /**
-     * Counts client frames in fixed windows starting at the first frame of each: at most {@code rateLimitFrames}
-     * per window. Two counters per socket, no per-frame allocation.
-     */
-    private boolean overRateLimit() {
-        long now = System.nanoTime();
-        if (framesInWindow == 0 || now - windowStartNanos >= limits.rateLimitWindow().toNanos()) {
-            windowStartNanos = now;
-            framesInWindow = 0;
-        }
-        return ++framesInWindow > limits.rateLimitFrames();
-    }
-
+    /** Echoes the client's close (RFC 6455 §5.5.1) and cuts the socket if the client does not take it. */
     private void onClientClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
         clientCloseCode = close.statusCode() < 0 ? 1005 : close.statusCode();
-        ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode() < 0 ? 1000 : close.statusCode(), ""))
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        ChannelConnection.writeCloseAndCut(ctx.channel(),
+                new CloseWebSocketFrame(close.statusCode() < 0 ? 1000 : close.statusCode(), ""));
+    }
+
+    /**
+     * A session took the socket (IDENTIFY, or a RESUME that succeeded): it no longer counts as unidentified. A
+     * session that let the socket go without closing it (a bot identifying too fast gets op 9) gives the client
+     * another identify-timeout to try again.
+     */
+    private void onAttachment(ChannelHandlerContext ctx, boolean attached) {
+        if (attached) {
+            unidentified.release(ctx.channel());
+            if (identifyDeadline != null) {
+                identifyDeadline.cancel(false);
+            }
+        } else if (connection != null && !connection.closing()) {
+            awaitIdentify(ctx);
+        }
+    }
+
+    private void awaitIdentify(ChannelHandlerContext ctx) {
+        if (identifyDeadline != null) {
+            identifyDeadline.cancel(false);
+        }
+        identifyDeadline = ctx.executor().schedule(() -> {
+            if (connection.session() == null && !locating && !connection.closing()) {
+                metrics.identifyTimeout();
+                connection.close(CloseCode.NOT_AUTHENTICATED,
+                        "no IDENTIFY or RESUME within " + limits.identifyTimeout().toSeconds() + " s of HELLO");
+            }
+        }, limits.identifyTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void scheduleHeartbeatCheck(ChannelHandlerContext ctx, long delayNanos) {
@@ -226,6 +253,9 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
         early.clear();
         if (heartbeatCheck != null) {
             heartbeatCheck.cancel(false);
+        }
+        if (identifyDeadline != null) {
+            identifyDeadline.cancel(false);
         }
         if (connection != null) {
             boolean byServer = clientCloseCode == 0 && connection.serverCloseCode() != 0;

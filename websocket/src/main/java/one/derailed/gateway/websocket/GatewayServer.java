@@ -27,12 +27,16 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.overload.ClientBytes;
+import one.derailed.gateway.http.ConnectionLimit;
+import one.derailed.gateway.core.session.SessionDirectory;
 import one.derailed.gateway.core.session.SessionLauncher;
 
 /**
  * GatewayServer is the edge of a node: one listening socket, native epoll where the system has it, serving the
- * gateway's WebSocket and the HTTP endpoints ({@link #start}), or on a node without the {@code websocket} role the
- * HTTP endpoints alone ({@link #startHttpOnly}).
+ * gateway's WebSocket and the clients' HTTP endpoints ({@link #start}), or on a node without the {@code websocket}
+ * role health and readiness alone ({@link #startHttpOnly}). It also keeps the node under its client-bytes bound
+ * ({@link OverloadShedder}). Operator endpoints are on the operator listener, not here.
  */
 public final class GatewayServer implements AutoCloseable {
     /** How long a shutdown waits for clients to take their op 7 and go. */
@@ -70,9 +74,10 @@ public final class GatewayServer implements AutoCloseable {
         ExecutorService httpStore = httpStoreExecutor();
         BotGatewayEndpoint botGateway = new BotGatewayEndpoint(accounts, httpStore,
                 HttpEndpoints.jsonString(settings.publicUrl()));
-        return bind(settings, limits.outboundHighWaterBytes(), httpStore, metrics, sockets ->
+        ConnectionLimit unidentified = unidentifiedLimit(settings, metrics);
+        return bind(settings, limits.outboundHighWaterBytes(), httpStore, metrics, sessions.directory(), sockets ->
                 new GatewayChannelInitializer(sessions, limits, settings.publicUrl(), ready, sockets, botGateway,
-                        metrics));
+                        metrics, unidentified));
     }
 
     /**
@@ -83,12 +88,23 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer startHttpOnly(GatewaySettings.WebSocket settings, BooleanSupplier ready,
                                               GatewayMetrics metrics) throws InterruptedException {
-        return bind(settings, EdgeLimits.of(settings).outboundHighWaterBytes(), null, metrics,
-                sockets -> new HttpOnlyChannelInitializer(ready, metrics));
+        EdgeLimits limits = EdgeLimits.of(settings);
+        ConnectionLimit connections = unidentifiedLimit(settings, metrics);
+        return bind(settings, limits.outboundHighWaterBytes(), null, metrics, null,
+                sockets -> new HttpOnlyChannelInitializer(ready, limits, metrics, connections));
+    }
+
+    /** Connections not identified yet, per node and per source address; refusals are counted by cause. */
+    private static ConnectionLimit unidentifiedLimit(GatewaySettings.WebSocket settings, GatewayMetrics metrics) {
+        ConnectionLimit limit = new ConnectionLimit(settings.maxUnidentified(), settings.maxUnidentifiedPerAddress(),
+                refusal -> metrics.edgeRefused(refusal == ConnectionLimit.Refusal.LISTENER ? "node" : "address"));
+        metrics.gauge("derailed.sockets.unidentified", "connections not identified yet (HTTP ones included)", limit,
+                ConnectionLimit::counted);
+        return limit;
     }
 
     private static GatewayServer bind(GatewaySettings.WebSocket settings, int outboundHighWaterBytes,
-                                      ExecutorService httpStore, GatewayMetrics metrics,
+                                      ExecutorService httpStore, GatewayMetrics metrics, SessionDirectory directory,
                                       Function<ChannelGroup, ChannelInitializer<SocketChannel>> pipeline)
             throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
@@ -100,8 +116,8 @@ public final class GatewayServer implements AutoCloseable {
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ChannelGroup sockets = new DefaultChannelGroup("gateway-sockets", GlobalEventExecutor.INSTANCE);
         metrics.gauge("derailed.sockets", "open gateway sockets", sockets, ChannelGroup::size);
-        metrics.gauge("derailed.sockets.outbound.bytes", "bytes queued to sockets and not yet written", sockets,
-                GatewayServer::queuedBytes);
+        metrics.gauge("derailed.sockets.outbound.bytes", "bytes queued to sockets and not yet written",
+                metrics.clientBytes(), bytes -> bytes.held(ClientBytes.Kind.SOCKETS));
         Channel listener;
         try {
             listener = new ServerBootstrap()
@@ -124,6 +140,8 @@ public final class GatewayServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+        boss.scheduleAtFixedRate(new OverloadShedder(sockets, directory, metrics), OverloadShedder.CHECK_INTERVAL_MILLIS,
+                OverloadShedder.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         return new GatewayServer(boss, workers, listener, sockets, httpStore);
     }
 
@@ -135,15 +153,6 @@ public final class GatewayServer implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 }, new ThreadPoolExecutor.AbortPolicy());
-    }
-
-    private static double queuedBytes(ChannelGroup sockets) {
-        long total = 0;
-        for (Channel socket : sockets) {
-            var buffer = socket.unsafe().outboundBuffer();
-            total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
-        }
-        return total;
     }
 
     /** The port actually bound (the configured one, or the one chosen for port 0). */

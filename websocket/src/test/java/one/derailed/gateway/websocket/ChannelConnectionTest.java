@@ -27,7 +27,7 @@ class ChannelConnectionTest {
     @Test
     void aSessionAttachingToASocketThatJustClosedHearsOfTheClose() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ChannelConnection connection = new ChannelConnection(channel);
+        ChannelConnection connection = new ChannelConnection(channel, new one.derailed.gateway.core.overload.ClientBytes(Long.MAX_VALUE), attached -> { });
         channel.close();
         connection.closed(1006, true);
 
@@ -42,7 +42,7 @@ class ChannelConnectionTest {
     @Test
     void anAttachedSessionHearsOfTheCloseOnce() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ChannelConnection connection = new ChannelConnection(channel);
+        ChannelConnection connection = new ChannelConnection(channel, new one.derailed.gateway.core.overload.ClientBytes(Long.MAX_VALUE), attached -> { });
         TestProbe<SessionProtocol.Command> session = KIT.createTestProbe();
         connection.attach(session.getRef());
         channel.close();

@@ -83,7 +83,7 @@ class CompressionEncoderTest {
 
     @Test
     void identifysFlagInstallsPayloadCompressionOnceAndNeverOverTransportCompression() {
-        EmbeddedChannel plain = new EmbeddedChannel(new GatewayConnection(null, null, null, null));
+        EmbeddedChannel plain = new EmbeddedChannel(new GatewayConnection(null, null, null, null, null, null));
         CompressionEncoder.onIdentify(plain, true);
         CompressionEncoder payload = (CompressionEncoder) plain.pipeline().get(CompressionEncoder.NAME);
         assertThat(payload).isNotNull();
@@ -95,7 +95,7 @@ class CompressionEncoderTest {
         assertThat(payload.released()).isTrue();
         plain.finishAndReleaseAll();
 
-        EmbeddedChannel transported = new EmbeddedChannel(new GatewayConnection(null, null, null, null));
+        EmbeddedChannel transported = new EmbeddedChannel(new GatewayConnection(null, null, null, null, null, null));
         CompressionEncoder transport = CompressionEncoder.transport(Compression.ZSTD_STREAM);
         transported.pipeline().addFirst(CompressionEncoder.NAME, transport);
         CompressionEncoder.onIdentify(transported, true);

@@ -65,6 +65,7 @@ public final class BenchCluster implements AutoCloseable {
         env.put("DERAILED_WS_PORT", Integer.toString(spec.httpPort()));
         env.put("DERAILED_GRPC_PORT", Integer.toString(spec.hasGrpc() ? spec.grpcPort() : spec.httpPort() + 1));
         env.put("DERAILED_CLUSTER_PORT", Integer.toString(spec.clusterPort()));
+        env.put("DERAILED_OPERATOR_PORT", Integer.toString(spec.operatorPort()));
         env.put("DERAILED_DB_URL", settings.dbUrl());
         env.put("DERAILED_SEED_DEMO", "false");
         env.put("DERAILED_PUBLIC_URL", "ws://127.0.0.1:" + spec.httpPort());

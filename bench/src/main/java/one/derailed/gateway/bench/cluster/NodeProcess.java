@@ -75,7 +75,7 @@ public final class NodeProcess {
     }
 
     public String metricsUrl() {
-        return "http://127.0.0.1:" + spec.httpPort() + "/metrics";
+        return "http://127.0.0.1:" + spec.operatorPort() + "/metrics";
     }
 
     /** SIGTERM: a graceful leave. */

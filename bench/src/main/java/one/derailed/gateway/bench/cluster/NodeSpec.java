@@ -13,6 +13,11 @@ public record NodeSpec(String name, List<String> roles, int httpPort, int grpcPo
         return roles.contains("websocket");
     }
 
+    /** The node's operator listener (/metrics): three above its HTTP port, in its block of ten. */
+    public int operatorPort() {
+        return httpPort + 3;
+    }
+
     public boolean hasGrpc() {
         return roles.contains("grpc");
     }

@@ -20,6 +20,8 @@ public record GatewaySettings(
         Ready ready,
         RelayLanes relayLanes,
         Limits limits,
+        Operator operator,
+        Overload overload,
         Set<String> roles,
         boolean seedDemo) {
 
@@ -31,13 +33,41 @@ public record GatewaySettings(
     public static final java.util.List<String> ROLES = java.util.List.of(
             "websocket", "sessions", "guilds", "users", "ready", "grpc");
 
-    /** The WebSocket edge: where it listens, what clients are told, and its limits. */
+    /**
+     * The WebSocket edge: where it listens, what clients are told, and its limits: per socket (heartbeats, payload and
+     * frame sizes, the outbound high-water mark, the client frame rate) and before a socket identifies (how long an
+     * HTTP request or WebSocket upgrade may take, how long a kept-alive HTTP connection may idle, how long an upgraded
+     * socket may take to identify, how many sockets may be unidentified at once on the node and per address, and how
+     * many HTTP requests one connection may pipeline).
+     */
     public record WebSocket(String host, int port, String publicUrl, Duration heartbeatInterval,
                             Duration heartbeatTimeout, int maxPayloadBytes, int maxFrameBytes,
-                            int outboundHighWaterBytes, int rateLimitFrames, Duration rateLimitWindow) {}
+                            int outboundHighWaterBytes, int rateLimitFrames, Duration rateLimitWindow,
+                            Duration handshakeTimeout, Duration keepAliveTimeout, Duration identifyTimeout,
+                            int maxUnidentified, int maxUnidentifiedPerAddress, int maxPipelinedRequests) {}
 
-    /** The gRPC ingress. */
-    public record Grpc(String host, int port, int maxInflightCalls) {}
+    /** The gRPC ingress: where it listens, and how many calls and request bytes it runs at once. */
+    public record Grpc(String host, int port, int maxInflightCalls, long maxInflightBytes) {
+        /** An ingress with the default bound on request bytes. */
+        public Grpc(String host, int port, int maxInflightCalls) {
+            this(host, port, maxInflightCalls, 256L * 1024 * 1024);
+        }
+    }
+
+    /**
+     * The operator listener (metrics, and whatever operators are served later): where it listens and the bearer
+     * token it requires (empty: none, allowed only on loopback unless {@code allowUnauthenticatedRemote}).
+     */
+    public record Operator(String host, int port, String token, boolean allowUnauthenticatedRemote) {
+        @Override
+        public String toString() {
+            return "Operator[host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "(none)" : "(set)")
+                    + ", allowUnauthenticatedRemote=" + allowUnauthenticatedRemote + "]";
+        }
+    }
+
+    /** The node-wide bound on what the node holds for its clients ({@code ClientBytes}). */
+    public record Overload(long maxClientBytes) {}
 
     /**
      * Session behaviour: how long identify may take, which privileged intents bots get, how long a session outlives
@@ -46,7 +76,8 @@ public record GatewaySettings(
      */
     public record Sessions(Duration readyTimeout, int privilegedIntentsForBots, Duration resumeTimeout,
                            int replayMaxEvents, long replayMaxBytes, StartLimits startLimits,
-                           Handoff handoff, Retry subscribeRetry, boolean onSocketLoop) {}
+                           Handoff handoff, Retry subscribeRetry, Duration subscribeUnansweredAfter,
+                           boolean onSocketLoop) {}
 
     /** The limits on starting sessions (REFERENCE.md §1: 1000 per 24 h, max_concurrency per 5 s). */
     public record StartLimits(int total, Duration window, int maxConcurrency, Duration identifyInterval) {}
@@ -123,8 +154,12 @@ public record GatewaySettings(
     /** Publishing through the ingress: how long an entity may take to accept an event. */
     public record Ingress(Duration askTimeout) {}
 
-    /** Ready workers: how many run on this node (each may hold one database connection). */
-    public record Ready(int workers) {}
+    /**
+     * The Ready desk: how many reads run at once on this node (each may hold one database connection), and how many
+     * asks may wait for one in each of its queues (token checks for RESUME, everything else) before the next is
+     * refused.
+     */
+    public record Ready(int workers, int queueCapacity) {}
 
     /**
      * The node relay's lanes: {@code count} actors that hand events to sessions in parallel, and the batch size
@@ -137,13 +172,18 @@ public record GatewaySettings(
         Config ws = c.getConfig("websocket");
         Config grpc = c.getConfig("grpc");
         Config db = c.getConfig("db");
+        Config operator = c.getConfig("operator");
         return new GatewaySettings(
                 new WebSocket(ws.getString("host"), ws.getInt("port"), ws.getString("public-url"),
                         ws.getDuration("heartbeat-interval"), ws.getDuration("heartbeat-timeout"),
                         ws.getInt("max-payload-bytes"), ws.getInt("max-frame-bytes"),
                         (int) ws.getBytes("outbound-high-water").longValue(), ws.getInt("rate-limit.frames"),
-                        ws.getDuration("rate-limit.window")),
-                new Grpc(grpc.getString("host"), grpc.getInt("port"), grpc.getInt("max-inflight-calls")),
+                        ws.getDuration("rate-limit.window"), ws.getDuration("handshake-timeout"),
+                        ws.getDuration("keep-alive-timeout"), ws.getDuration("identify-timeout"),
+                        ws.getInt("max-unidentified"), ws.getInt("max-unidentified-per-address"),
+                        ws.getInt("max-pipelined-requests")),
+                new Grpc(grpc.getString("host"), grpc.getInt("port"), grpc.getInt("max-inflight-calls"),
+                        grpc.getBytes("max-inflight-bytes")),
                 new DatabaseSettings(db.getString("url"), db.getString("user"), db.getString("password"),
                         db.getInt("max-pool-size"), db.getBoolean("migrate")),
                 new Sessions(c.getDuration("sessions.ready-timeout"),
@@ -158,6 +198,7 @@ public record GatewaySettings(
                                 c.getDuration("sessions.handoff.move-timeout"),
                                 c.getDuration("sessions.handoff.evacuate-deadline")),
                         retry(c.getConfig("sessions.subscribe-retry")),
+                        c.getDuration("sessions.subscribe-retry.unanswered-after"),
                         c.getBoolean("sessions.on-socket-loop")),
                 new Guilds(c.getDuration("guilds.idle-timeout"), c.getInt("guilds.stash-capacity"),
                         c.getInt("guilds.full-guild-create-max-members"), retry(c.getConfig("guilds.load-retry")),
@@ -166,9 +207,12 @@ public record GatewaySettings(
                         c.getDuration("guilds.removal-memory.window"), c.getInt("guilds.removal-memory.max-users"),
                         c.getDuration("guilds.idempotency.window"), c.getInt("guilds.idempotency.max-keys")),
                 new Ingress(c.getDuration("ingress.ask-timeout")),
-                new Ready(c.getInt("ready.workers")),
+                new Ready(c.getInt("ready.workers"), c.getInt("ready.queue-capacity")),
                 new RelayLanes(c.getInt("relay.lanes"), c.getInt("relay.split-above")),
                 limits(c),
+                new Operator(operator.getString("host"), operator.getInt("port"), operator.getString("token").strip(),
+                        operator.getBoolean("allow-unauthenticated-remote")),
+                new Overload(maxClientBytes(root)),
                 roles(c.getStringList("roles")),
                 c.getBoolean("seed-demo"));
     }
@@ -187,6 +231,18 @@ public record GatewaySettings(
 
     private static Retry retry(Config c) {
         return new Retry(c.getDuration("first"), c.getDuration("max"));
+    }
+
+    /**
+     * {@code derailed.overload.max-client-bytes}: a size, or {@code auto} for a quarter of the largest heap this JVM
+     * may use (the bytes counted live on the heap and in Netty's direct buffers, bounded by the heap size too).
+     */
+    public static long maxClientBytes(Config root) {
+        String path = "derailed.overload.max-client-bytes";
+        if (root.getValue(path).unwrapped().toString().equalsIgnoreCase("auto")) {
+            return Math.max(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+        }
+        return root.getBytes(path);
     }
 
     /** The roles named, refusing a name that is no role (a typo would leave a node silently doing nothing). */

@@ -109,10 +109,24 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
 
     private Behavior<Command> onSubscribe(Subscribe subscribe) {
         SessionKey key = new SessionKey(subscribe.relay(), subscribe.session());
+        if (state.has(subscribe.relay(), subscribe.session())) {
+            // Sent again: by a session that waited too long for the answer to the first (it waited here while this
+            // guild loaded), or afresh by one whose client heard the guild was unavailable because something from
+            // here was lost on the way. The subscription holds and nobody hears the user come online twice; a fresh
+            // one gets the guild whole, which its session passes on only if its client lacks it.
+            byte[] guildCreate = subscribe.renewal() ? null : guildCreateFor(subscribe);
+            self.link.tell(subscribe.relay(), new RelayProtocol.Subscribed(subscribe.session(), self.guildId,
+                    self.incarnation, guildCreate, false, self.context.getSelf()));
+            return this;
+        }
         if (controls.cancelled(subscribe.relay(), subscribe.session())) {
             return this;
         }
-        Subscribe current = controls.withLatestPresence(subscribe);
+        Subscribe latest = controls.withLatestPresence(subscribe);
+        // A renewal whose client heard the guild was down while it waited here gets the guild whole, like a first
+        // subscription, whichever way it goes on (a membership check, a wait for a handover).
+        Subscribe current = latest.renewal() && controls.toldDown(subscribe.relay(), subscribe.session())
+                ? withRenews(latest, 0) : latest;
         if (removals.mustCheck(current.userId(), System.nanoTime())) {
             checking.put(key, current);
             CompletableFuture<Boolean> member = CompletableFuture.supplyAsync(
@@ -126,7 +140,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
             awaitingHandover.put(key, current);
             return this;
         }
-        take(current, controls.toldDown(subscribe.relay(), subscribe.session()));
+        take(current);
         return this;
     }
 
@@ -138,13 +152,13 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
 
     /**
      * Takes a subscription. A renewal gets what it missed since its incarnation stopped, from the renewal log; when
-     * the log cannot tell (its window is over, or it lost the events), or the client already heard the guild was
-     * down ({@code wholeGuild}), the client gets the guild whole instead, after hearing it was unavailable.
+     * the log cannot tell (its window is over, or it lost the events), the client gets the guild whole instead, after
+     * hearing it was unavailable.
      */
-    private void take(Subscribe subscribe, boolean wholeGuild) {
+    private void take(Subscribe subscribe) {
         boolean resync = false;
         List<LoggedEvent> missed = null;
-        if (subscribe.renewal() && !wholeGuild) {
+        if (subscribe.renewal()) {
             missed = self.log.missedBy(subscribe.renews());
             resync = missed == null;
         }
@@ -233,7 +247,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
             self.link.tell(subscribe.relay(), new RelayProtocol.GuildDown(session, self.guildId, true));
         } else if (checked.member()) {
             removals.joined(subscribe.userId());
-            take(subscribe, false);
+            take(subscribe);
         } else {
             self.link.tell(subscribe.relay(), new RelayProtocol.Unsubscribed(session, self.guildId, false));
         }
@@ -445,7 +459,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     private Behavior<Command> releaseAwaitingHandover() {
         List<Subscribe> waiting = new ArrayList<>(awaitingHandover.values());
         awaitingHandover.clear();
-        waiting.forEach(subscribe -> take(subscribe, false));
+        waiting.forEach(this::take);
         return this;
     }
 
@@ -553,5 +567,10 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     static Subscribe withPresence(Subscribe subscribe, Presence presence) {
         return new Subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(), subscribe.intents(),
                 subscribe.member(), subscribe.joinedAt(), presence, subscribe.largeThreshold(), subscribe.renews());
+    }
+
+    private static Subscribe withRenews(Subscribe subscribe, long renews) {
+        return new Subscribe(subscribe.relay(), subscribe.session(), subscribe.userId(), subscribe.intents(),
+                subscribe.member(), subscribe.joinedAt(), subscribe.presence(), subscribe.largeThreshold(), renews);
     }
 }

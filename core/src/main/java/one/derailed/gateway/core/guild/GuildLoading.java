@@ -168,16 +168,16 @@ final class GuildLoading extends AbstractMatchingBehavior<Command> {
         return this;
     }
 
+    /**
+     * Tells a waiting subscription the guild is down. A waiting Move is not told: its session holds what reaches it
+     * directly until this guild drains its old node, which it does only once loaded, so the "down" would reach the
+     * session after the guild is up again, and undo what came since.
+     */
     private void tellDown(Command waiting) {
-        switch (waiting) {
-            case GuildProtocol.Subscribe subscribe -> {
-                controls.markToldDown(subscribe.relay(), subscribe.session());
-                self.link.tell(subscribe.relay(), new RelayProtocol.GuildDown(new long[] {subscribe.session()}, self.guildId,
-                        false));
-            }
-            case GuildProtocol.Move move -> self.link.tell(move.newRelay(), new RelayProtocol.GuildDown(
-                    new long[] {move.newSession()}, self.guildId, false));
-            default -> { }
+        if (waiting instanceof GuildProtocol.Subscribe subscribe) {
+            controls.markToldDown(subscribe.relay(), subscribe.session());
+            self.link.tell(subscribe.relay(), new RelayProtocol.GuildDown(new long[] {subscribe.session()},
+                    self.guildId, false));
         }
     }
 }

@@ -236,6 +236,12 @@ final class GuildState {
         return cameOnline;
     }
 
+    /** Whether the session numbered {@code session} on {@code relay}'s node is subscribed here. */
+    boolean has(ActorRef<RelayProtocol.Command> relay, long session) {
+        NodeSubscribers node = nodes.get(relay);
+        return node != null && node.contains(session);
+    }
+
     /**
      * Moves a session to another node (a session handed over on RESUME or on a node's graceful leave): it keeps its
      * place, member object and presence, so nobody sees it go or come. False when the session is not here.

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
+import one.derailed.gateway.core.overload.ClientBytes;
 
 /**
  * GatewayMetrics is one node's figures, served as Prometheus text on /metrics. Every hot-path update is a counter
@@ -47,8 +48,27 @@ public final class GatewayMetrics implements AutoCloseable {
     private final LongAdder replayEvents = new LongAdder();
     private final AtomicInteger liveGuilds = new AtomicInteger();
     private final AtomicInteger liveUsers = new AtomicInteger();
+    private final AtomicInteger readyQueued = new AtomicInteger();
+    private final AtomicInteger readyRunning = new AtomicInteger();
+    private final Counter readyRefused;
+    private final Counter readyExpired;
+    private final Counter overloadShed;
+    private final Counter overloadRefused;
+    private final Counter overloadReclaims;
+    private final ClientBytes clientBytes;
+    private final Counter httpTimeoutsInRequest;
+    private final Counter httpTimeoutsIdle;
+    private final Counter identifyTimeouts;
+    private final ConcurrentHashMap<String, Counter> edgeRefusals = new ConcurrentHashMap<>();
 
+    /** A node's figures with a client-bytes account of their own (tests, tools). */
     public GatewayMetrics() {
+        this(new ClientBytes(Long.MAX_VALUE));
+    }
+
+    /** A node's figures; {@code clientBytes} is the node's account of what it holds for clients. */
+    public GatewayMetrics(ClientBytes clientBytes) {
+        this.clientBytes = clientBytes;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -85,6 +105,38 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("bytes held in this node's replay buffers").baseUnit("bytes").register(registry);
         Gauge.builder("derailed.replay.buffer.events", replayEvents, LongAdder::sum).register(registry);
         Gauge.builder("derailed.guilds.live", liveGuilds, AtomicInteger::get).register(registry);
+        Gauge.builder("derailed.ready.queued", readyQueued, AtomicInteger::get)
+                .description("asks waiting for a Ready worker on this node").register(registry);
+        Gauge.builder("derailed.ready.running", readyRunning, AtomicInteger::get)
+                .description("Ready reads running on this node").register(registry);
+        readyRefused = Counter.builder("derailed.ready.refused")
+                .description("asks refused because the Ready queue was full (IDENTIFY: close 4000)").register(registry);
+        readyExpired = Counter.builder("derailed.ready.expired")
+                .description("asks dropped unread because their asker had stopped waiting").register(registry);
+        for (ClientBytes.Kind kind : ClientBytes.Kind.values()) {
+            Gauge.builder("derailed.client.bytes", clientBytes, bytes -> bytes.held(kind)).tag("kind", kind.label())
+                    .description("bytes this node holds for its clients, counted per recipient")
+                    .baseUnit("bytes").register(registry);
+        }
+        Gauge.builder("derailed.client.bytes.limit", clientBytes, ClientBytes::limit).baseUnit("bytes")
+                .description("derailed.overload.max-client-bytes: past it the ingress refuses and slow sockets close")
+                .register(registry);
+        httpTimeoutsInRequest = Counter.builder("derailed.http.timeouts").tag("phase", "request")
+                .description("connections closed for not completing a request (408) or idling when kept alive")
+                .register(registry);
+        httpTimeoutsIdle = Counter.builder("derailed.http.timeouts").tag("phase", "keep-alive").register(registry);
+        identifyTimeouts = Counter.builder("derailed.identify.timeouts")
+                .description("sockets closed (4003) for not identifying within derailed.websocket.identify-timeout")
+                .register(registry);
+        overloadShed = Counter.builder("derailed.overload.shed")
+                .description("sockets closed (4000, resumable) to bring client bytes under the node's bound")
+                .register(registry);
+        overloadReclaims = Counter.builder("derailed.overload.reclaims")
+                .description("times sessions whose clients were away were told to give up their replay buffers")
+                .register(registry);
+        overloadRefused = Counter.builder("derailed.overload.refused")
+                .description("publishes refused (RESOURCE_EXHAUSTED) while client bytes were over the node's bound")
+                .register(registry);
         Gauge.builder("derailed.users.live", liveUsers, AtomicInteger::get).register(registry);
     }
 
@@ -163,11 +215,78 @@ public final class GatewayMetrics implements AutoCloseable {
         heartbeatTimeouts.increment();
     }
 
-    /** A socket closed with {@code code}, sent by the client or the server. */
+    /**
+     * A socket closed with {@code code}, sent by the client or the server. A client may close with any of some 2,000
+     * codes; those the gateway gives no meaning count as "other", so clients cannot grow the registry.
+     */
     public void closed(int code, boolean byClient) {
-        String key = code + (byClient ? "c" : "s");
-        closes.computeIfAbsent(key, k -> Counter.builder("derailed.closes").tag("code", Integer.toString(code))
+        String label = byClient && !knownCloseCode(code) ? "other" : Integer.toString(code);
+        String key = label + (byClient ? "c" : "s");
+        closes.computeIfAbsent(key, k -> Counter.builder("derailed.closes").tag("code", label)
                 .tag("by", byClient ? "client" : "server").register(registry)).increment();
+    }
+
+    /** RFC 6455's codes, the gateway's own, and 4200, which discord.js closes with when it gives up a socket. */
+    private static boolean knownCloseCode(int code) {
+        if ((code >= 1000 && code <= 1015) || code == 4200) {
+            return true;
+        }
+        for (one.derailed.gateway.protocol.CloseCode known : one.derailed.gateway.protocol.CloseCode.values()) {
+            if (known.code() == code) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A connection timed out waiting for its first request ({@code firstRequest}) or its next one. */
+    public void httpTimeout(boolean firstRequest) {
+        (firstRequest ? httpTimeoutsInRequest : httpTimeoutsIdle).increment();
+    }
+
+    public void identifyTimeout() {
+        identifyTimeouts.increment();
+    }
+
+    /** A connection was refused at accept: too many unidentified on the {@code node} or from one {@code address}. */
+    public void edgeRefused(String limit) {
+        edgeRefusals.computeIfAbsent(limit, l -> Counter.builder("derailed.sockets.refused").tag("limit", l)
+                .description("connections refused at accept (503): too many not identified yet")
+                .register(registry)).increment();
+    }
+
+    /** A Ready ask was queued or left the queue ({@code queued}), or a read started or ended ({@code running}). */
+    public void readyQueue(int queued, int running) {
+        readyQueued.addAndGet(queued);
+        readyRunning.addAndGet(running);
+    }
+
+    public void readyRefused() {
+        readyRefused.increment();
+    }
+
+    public void readyExpired() {
+        readyExpired.increment();
+    }
+
+    /** The node's account of the bytes it holds for clients (socket queues, session mailboxes, replay buffers). */
+    public ClientBytes clientBytes() {
+        return clientBytes;
+    }
+
+    /** {@code sockets} sockets were closed to bring the node under its client-bytes bound. */
+    public void overloadShed(int sockets) {
+        overloadShed.increment(sockets);
+    }
+
+    /** Sessions whose clients are away were told to give up their replay buffers. */
+    public void overloadReclaim() {
+        overloadReclaims.increment();
+    }
+
+    /** A publish was refused because the node held more for its clients than its bound. */
+    public void overloadRefused() {
+        overloadRefused.increment();
     }
 
     /** Bytes written to sockets, by the compression they were written with. */
@@ -180,6 +299,7 @@ public final class GatewayMetrics implements AutoCloseable {
     public void replayBuffer(long bytesDelta, int eventsDelta) {
         replayBytes.add(bytesDelta);
         replayEvents.add(eventsDelta);
+        clientBytes.add(ClientBytes.Kind.REPLAY, bytesDelta);
     }
 
     public void guildStarted() {

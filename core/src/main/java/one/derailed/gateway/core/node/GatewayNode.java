@@ -14,6 +14,7 @@ import one.derailed.gateway.core.guild.GuildServices;
 import one.derailed.gateway.core.ingress.EventIngress;
 import one.derailed.gateway.core.ingress.ShardedEventIngress;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.overload.ClientBytes;
 import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.ready.ReadyWorker;
 import one.derailed.gateway.core.relay.Relay;
@@ -99,7 +100,7 @@ public final class GatewayNode implements AutoCloseable {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
         SessionDirectory directory = new SessionDirectory();
-        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayMetrics metrics = new GatewayMetrics(ClientBytes.of(system));
         metrics.gauge("derailed.sessions", "sessions on this node, connected or awaiting RESUME", directory,
                 SessionDirectory::size);
         ActorRef<RelayProtocol.Command> relay = system.systemActorOf(
@@ -127,7 +128,7 @@ public final class GatewayNode implements AutoCloseable {
                 .withStopMessage(UserProtocol.HandOff.INSTANCE)
                 .withRole("users"));
 
-        ActorRef<ReadyProtocol.Command> ready = startReady(system, settings, database);
+        ActorRef<ReadyProtocol.Command> ready = startReady(system, settings, database, metrics);
         SessionServices sessionServices = new SessionServices(directory, ready, sharding, relay, settings.sessions(),
                 settings.limits(), settings.webSocket().publicUrl(), settings.roles().contains("ready"), metrics);
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices,
@@ -152,16 +153,12 @@ public final class GatewayNode implements AutoCloseable {
      * workers of the ready nodes through the receptionist.
      */
     private static ActorRef<ReadyProtocol.Command> startReady(ActorSystem<Void> system, GatewaySettings settings,
-                                                              Database database) {
+                                                              Database database, GatewayMetrics metrics) {
         if (!settings.roles().contains("ready")) {
             return system.systemActorOf(Routers.group(ReadyProtocol.SERVICE_KEY), "ready", Props.empty());
         }
         ActorRef<ReadyProtocol.Command> pool = system.systemActorOf(
-                Routers.pool(settings.ready().workers(),
-                                Behaviors.supervise(ReadyWorker.create(database.store()))
-                                        .onFailure(SupervisorStrategy.restart()))
-                        .withRouteeProps(DispatcherSelector.fromConfig(ReadyWorker.DISPATCHER)),
-                "ready", Props.empty());
+                ReadyWorker.create(database.store(), settings.ready(), metrics), "ready", Props.empty());
         system.receptionist().tell(Receptionist.register(ReadyProtocol.SERVICE_KEY, pool));
         return pool;
     }

@@ -109,6 +109,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
                     route(down.sessions(), new Delivery.GuildDown(down.guildId(), down.retry()));
             case RelayProtocol.Join join ->
                     route(join.sessions(), new Delivery.JoinGuild(join.guildId(), join.member()));
+            case RelayProtocol.Revoke revoke -> route(revoke.sessions(), Delivery.Revoked.INSTANCE);
             case RelayProtocol.Attached attached -> {
                 track(false, attached.userId(), attached.user(), attached.incarnation(), attached.session());
                 route(new long[] {attached.session()}, new Delivery.UserAttached(attached.incarnation()));
@@ -141,6 +142,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
             case RelayProtocol.Subscribed subscribed -> new long[] {subscribed.session()};
             case RelayProtocol.Unsubscribed unsubscribed -> unsubscribed.sessions();
             case RelayProtocol.Join join -> join.sessions();
+            case RelayProtocol.Revoke revoke -> revoke.sessions();
             case RelayProtocol.Resubscribe resubscribe -> resubscribe.sessions();
             case RelayProtocol.Drained drained -> new long[] {drained.session()};
             case RelayProtocol.Sequenced sequenced -> null;

@@ -26,6 +26,7 @@ public final class RelayProtocol {
             @JsonSubTypes.Type(value = Join.class, name = "join"),
             @JsonSubTypes.Type(value = GuildDown.class, name = "guild-down"),
             @JsonSubTypes.Type(value = Unsubscribed.class, name = "unsubscribed"),
+            @JsonSubTypes.Type(value = Revoke.class, name = "revoke"),
             @JsonSubTypes.Type(value = Sequenced.class, name = "sequenced")})
     public interface Command extends CborSerializable {}
 
@@ -75,6 +76,9 @@ public final class RelayProtocol {
      * can, with a whole GUILD_CREATE.
      */
     public record GuildDown(long[] sessions, long guildId, boolean retry) implements Command {}
+
+    /** The sessions' user may no longer connect (the API revoked their sessions): they close with 4004 and end. */
+    public record Revoke(long[] sessions) implements Command {}
 
     /** The sessions no longer receive this guild's events; {@code unavailable} false means the user left it. */
     public record Unsubscribed(long[] sessions, long guildId, boolean unavailable) implements Command {}

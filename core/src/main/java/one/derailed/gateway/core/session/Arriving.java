@@ -6,7 +6,10 @@ import java.util.List;
 import one.derailed.gateway.core.guild.GuildProtocol;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import one.derailed.gateway.core.user.UserProtocol;
+import one.derailed.gateway.protocol.ServerFrames;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Signal;
 
 /**
  * Arriving is a session's new incarnation, started from the snapshot its old node sent. It takes the old one's place
@@ -74,6 +77,22 @@ final class Arriving extends Serving {
             }
             default -> null;
         };
+    }
+
+    /**
+     * A session that ends before it could arrive (a source never drained, more came than it can hold) answers the
+     * RESUMEs that waited for it with op 9, so their clients identify anew instead of waiting on a silent socket.
+     */
+    @Override
+    public Behavior<Command> onSignal(Signal signal) {
+        if (signal instanceof PostStop) {
+            for (SessionProtocol.Resume resume : resumes) {
+                resume.connection().send(ServerFrames.invalidSession(false));
+                state.services.metrics().invalidSession();
+            }
+            resumes.clear();
+        }
+        return super.onSignal(signal);
     }
 
     /** One more source drained; after the last, what waited is applied and the session waits for its client. */

@@ -14,6 +14,14 @@ public interface Connection {
     /** Whether the socket is still open; a session never takes over a socket that is already gone. */
     boolean isOpen();
 
+    /**
+     * Whether the socket has room for more frames now (below its outbound high-water mark), for senders that can
+     * wait, like a member request paging through a whole member list.
+     */
+    default boolean isWritable() {
+        return isOpen();
+    }
+
     /** From now on the client's frames go to {@code session} (after IDENTIFY, or after a successful RESUME). */
     void attach(org.apache.pekko.actor.typed.ActorRef<SessionProtocol.Command> session);
 

@@ -21,7 +21,8 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
         @JsonSubTypes.Type(value = Delivery.UserAttached.class, name = "user-attached"),
         @JsonSubTypes.Type(value = Delivery.Drained.class, name = "drained"),
         @JsonSubTypes.Type(value = Delivery.Lost.class, name = "lost"),
-        @JsonSubTypes.Type(value = Delivery.SourceGap.class, name = "source-gap")})
+        @JsonSubTypes.Type(value = Delivery.SourceGap.class, name = "source-gap"),
+        @JsonSubTypes.Type(value = Delivery.Revoked.class, name = "revoked")})
 public sealed interface Delivery extends SessionProtocol.Command, NoSerializationVerificationNeeded {
 
     /** An event to number and send; {@code data} is shared with every other recipient. */
@@ -62,6 +63,11 @@ public sealed interface Delivery extends SessionProtocol.Command, NoSerializatio
      * that guild gets it whole again; a session of that user ends.
      */
     record SourceGap(boolean guild, long id) implements Delivery {}
+
+    /** The user may no longer connect (the API revoked their sessions): close with 4004 and end. */
+    record Revoked() implements Delivery {
+        public static final Revoked INSTANCE = new Revoked();
+    }
 
     /** Something meant for this session could not be handed to it: it cannot go on exactly, and ends. */
     record Lost(String reason) implements Delivery {}

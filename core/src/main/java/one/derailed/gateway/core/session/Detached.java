@@ -24,6 +24,12 @@ final class Detached extends Serving {
                 state.context.getLog().debug("session {} ends: resume window over", state.sessionId());
                 yield Behaviors.stopped();
             }
+            case SessionProtocol.Reclaim reclaim -> {
+                state.context.getLog().debug("session {} ends: the node is over its client-bytes bound while the "
+                        + "client is away", state.sessionId());
+                state.services.metrics().sessionEnded("reclaimed");
+                yield Behaviors.stopped();
+            }
             // Frames of a socket that is not the session's any more: a zombie cannot act after a takeover.
             case SessionProtocol.FromClient frame -> this;
             case SessionProtocol.Acknowledged acknowledged -> this;

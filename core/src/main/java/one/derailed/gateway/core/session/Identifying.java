@@ -55,7 +55,8 @@ final class Identifying extends AbstractMatchingBehavior<Command> {
 
     private void askToLoad(int attempt) {
         state.context.ask(ReadyProtocol.Result.class, state.services.ready(), state.services.readyTryTimeout(),
-                replyTo -> new ReadyProtocol.Load(identify.token(), shardId, shardCount, pageSize(), replyTo),
+                replyTo -> new ReadyProtocol.Load(identify.token(), shardId, shardCount, pageSize(),
+                        ReadyProtocol.deadlineIn(state.services.readyTryTimeout()), replyTo),
                 (result, failure) -> new SessionSignals.ReadyAnswered(attempt, result, failure));
     }
 
@@ -164,7 +165,7 @@ final class Identifying extends AbstractMatchingBehavior<Command> {
             state.context.ask(ReadyProtocol.Result.class, state.services.ready(),
                     state.services.settings().readyTimeout(),
                     replyTo -> new ReadyProtocol.LoadMemberships(userId, shardId, shardCount, after, pageSize(),
-                            replyTo),
+                            ReadyProtocol.deadlineIn(state.services.settings().readyTimeout()), replyTo),
                     SessionSignals.MembershipsAnswered::new);
             return this;
         }

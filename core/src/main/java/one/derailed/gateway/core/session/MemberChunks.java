@@ -87,4 +87,20 @@ final class MemberChunks {
         out.write('}');
         return out.toByteArray();
     }
+
+    /**
+     * The RATE_LIMITED dispatch Discord answers a member request with when it cannot be served now: which opcode,
+     * how many seconds to wait, and the request's guild and nonce.
+     */
+    static byte[] rateLimited(ClientPayload.RequestGuildMembers request, double retryAfterSeconds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        out.writeBytes(("{\"opcode\":8,\"retry_after\":" + retryAfterSeconds + ",\"meta\":{\"guild_id\":\""
+                + request.guildId() + "\"").getBytes(StandardCharsets.US_ASCII));
+        if (request.nonce() != null) {
+            out.writeBytes(",\"nonce\":".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(JsonBytes.string(request.nonce()));
+        }
+        out.writeBytes("}}".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
 }

@@ -1,13 +1,12 @@
 package one.derailed.gateway.core.session;
 
+import java.time.Duration;
 import java.util.List;
 import one.derailed.gateway.core.guild.GuildProtocol;
 import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import one.derailed.gateway.protocol.ClientPayload;
-import one.derailed.gateway.protocol.CloseCode;
 import one.derailed.gateway.protocol.GatewayEvent;
-import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.store.MemberRecord;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -15,13 +14,15 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * MemberRequest answers one op 8, as a short-lived child of its session: it reads the members from the store
- * (through Ready, a page of at most one chunk at a time, so a request for every member of a large guild holds one
- * chunk's members at once), asks the guild for their presences if wanted, and hands each GUILD_MEMBERS_CHUNK to its
- * session, which numbers it. If a read fails midway, the chunks still owed are sent empty, so the client's count
- * completes.
+ * MemberRequest answers one op 8, as a short-lived child of its session: it applies {@link MemberRequestRules},
+ * reads the members from the store (through Ready, a page of at most one chunk at a time, so a request for every
+ * member of a large guild holds one chunk's members at once, and reads the next only once the socket has room),
+ * asks the guild for their presences if allowed, and hands each GUILD_MEMBERS_CHUNK to its session, which numbers
+ * it. A session runs at most {@value #MAX_IN_FLIGHT} at once; one more gets Discord's RATE_LIMITED. If a read fails
+ * midway, the chunks still owed are sent empty, so the client's count completes.
  */
 final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
 
@@ -32,8 +33,14 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
     private record PresencesRead(List<MemberRecord> members, boolean more, GuildProtocol.Presences presences,
                                  Throwable failure) implements Step {}
 
-    /** Discord's largest limit for a query by prefix (and its default). */
-    static final int MAX_QUERY_LIMIT = 100;
+    private enum DrainCheck implements Step { INSTANCE }
+
+    /** Member requests one session may have running. */
+    static final int MAX_IN_FLIGHT = 2;
+    /** What RATE_LIMITED tells a client to wait, in seconds: about how long a request takes. */
+    static final double RETRY_AFTER_SECONDS = 1.0;
+    /** How often a request waiting for its socket to drain looks again. */
+    private static final Duration DRAIN_CHECK = Duration.ofMillis(50);
 
     /**
      * Checks an op 8 against Discord's rules and starts answering it; returns the session's next behaviour
@@ -41,60 +48,81 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
      */
     static Behavior<Command> start(SessionState state, ClientPayload.RequestGuildMembers request,
                                    Behavior<Command> current) {
-        boolean everyone = request.userIds() == null && request.query().isEmpty();
-        if (everyone && !Intents.allows(state.intents, Intents.GUILD_MEMBERS)) {
-            return state.closeWith(CloseCode.INVALID_INTENTS,
-                    "requesting members with an empty query needs the GUILD_MEMBERS intent");
-        }
-        if (request.presences() && !Intents.allows(state.intents, Intents.GUILD_PRESENCES)) {
-            return state.closeWith(CloseCode.INVALID_INTENTS, "requesting presences needs the GUILD_PRESENCES intent");
-        }
-        if (!state.guilds.contains(request.guildId())) {
-            state.dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(), MemberChunks.chunk(request, 0, 1, List.of(), List.of(),
-                    request.userIds() == null ? List.of()
-                            : java.util.Arrays.stream(request.userIds()).boxed().toList()));
-            return current;
-        }
-        ActorRef<Step> child = state.context.spawnAnonymous(Behaviors.setup(context ->
-                new MemberRequest(context, state.services, state.context.getSelf(), request)));
-        state.memberRequests++;
-        state.context.watchWith(child, SessionSignals.MemberRequestDone.INSTANCE);
-        return current;
+        MemberRequestRules.Decision decision = MemberRequestRules.decide(request, state.intents,
+                state.guilds.contains(request.guildId()));
+        return switch (decision) {
+            case MemberRequestRules.Refuse refused -> state.closeWith(refused.code(), refused.reason());
+            case MemberRequestRules.NotInGuild notInGuild -> {
+                state.dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(), MemberChunks.chunk(request, 0, 1, List.of(),
+                        List.of(), request.userIds() == null ? List.of()
+                                : java.util.Arrays.stream(request.userIds()).boxed().toList()));
+                yield current;
+            }
+            default -> {
+                if (state.memberRequests >= MAX_IN_FLIGHT) {
+                    state.dispatch("RATE_LIMITED", MemberChunks.rateLimited(request, RETRY_AFTER_SECONDS));
+                    yield current;
+                }
+                ActorRef<Step> child = state.context.spawnAnonymous(Behaviors.setup(context -> Behaviors.withTimers(
+                        timers -> new MemberRequest(context, timers, state, answered(request, decision)))));
+                state.memberRequests++;
+                state.context.watchWith(child, SessionSignals.MemberRequestDone.INSTANCE);
+                yield current;
+            }
+        };
     }
 
+    /** The request as it is answered: presences only where the intents allow them, the limit as the rules say. */
+    private static ClientPayload.RequestGuildMembers answered(ClientPayload.RequestGuildMembers asked,
+                                                            MemberRequestRules.Decision decision) {
+        return switch (decision) {
+            case MemberRequestRules.Lookup lookup -> new ClientPayload.RequestGuildMembers(asked.guildId(),
+                    lookup.query() == null ? "" : lookup.query(), lookup.userIds(), lookup.limit(), lookup.presences(),
+                    asked.nonce());
+            case MemberRequestRules.WholeList list -> new ClientPayload.RequestGuildMembers(asked.guildId(), "", null,
+                    list.limit(), list.presences(), asked.nonce());
+            default -> asked;
+        };
+    }
+
+    private final TimerScheduler<Step> timers;
     private final SessionServices services;
     private final ActorRef<Command> session;
+    /** The socket the request came on: pages wait for it to have room. Null once the client is away. */
+    private final Connection connection;
     private final ClientPayload.RequestGuildMembers request;
     private final int chunkSize;
-    /** For every member: how many at most (0 none), how many chunks in all once known, and how far it has got. */
+    /** For the whole member list: how many at most (0: all), how many chunks in all once known, and how far. */
     private final int most;
     private int chunkCount = -1;
     private int sent;
     private long lastUserId;
+    private long drainWaitStartedNanos;
 
-    private MemberRequest(ActorContext<Step> context, SessionServices services, ActorRef<Command> session,
+    private MemberRequest(ActorContext<Step> context, TimerScheduler<Step> timers, SessionState state,
                           ClientPayload.RequestGuildMembers request) {
         super(context);
-        this.services = services;
-        this.session = session;
+        this.timers = timers;
+        this.services = state.services;
+        this.session = state.context.getSelf();
+        this.connection = state.connection;
         this.request = request;
         this.chunkSize = services.limits().memberChunkSize();
-        this.most = request.userIds() == null && request.query().isEmpty() ? request.limit() : 0;
+        this.most = wholeList() ? request.limit() : 0;
         readPage();
     }
 
-    private boolean everyone() {
+    private boolean wholeList() {
         return request.userIds() == null && request.query().isEmpty();
     }
 
     private void readPage() {
-        int limit = everyone() ? 0 : request.limit() == 0 ? MAX_QUERY_LIMIT
-                : Math.min(request.limit(), MAX_QUERY_LIMIT);
         int pageSize = most > 0 ? Math.min(chunkSize, most - sent * chunkSize) : chunkSize;
         long after = lastUserId;
         getContext().ask(ReadyProtocol.Result.class, services.ready(), services.settings().readyTimeout(),
-                replyTo -> new ReadyProtocol.FindMembers(request.guildId(), request.query(), request.userIds(), limit,
-                        after, pageSize, replyTo),
+                replyTo -> new ReadyProtocol.FindMembers(request.guildId(), request.query(), request.userIds(),
+                        request.limit(), after, pageSize,
+                        ReadyProtocol.deadlineIn(services.settings().readyTimeout()), replyTo),
                 PageRead::new);
     }
 
@@ -102,7 +130,9 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
     public Behavior<Step> onMessage(Step step) {
         return switch (step) {
             case PageRead read -> onPage(read);
-            case PresencesRead read -> onPresences(read);
+            case PresencesRead read -> send(read.members(),
+                    read.presences() == null ? List.of() : read.presences().presences(), read.more());
+            case DrainCheck check -> nextPage();
             default -> this;
         };
     }
@@ -114,7 +144,7 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
             return finishEmpty();
         }
         if (chunkCount < 0) {
-            long total = everyone() && found.total() >= 0
+            long total = wholeList() && found.total() >= 0
                     ? (most > 0 ? Math.min(most, found.total()) : found.total()) : found.members().size();
             chunkCount = (int) Math.max(1, (total + chunkSize - 1) / chunkSize);
         }
@@ -122,7 +152,7 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
         if (!members.isEmpty()) {
             lastUserId = members.get(members.size() - 1).user().id();
         }
-        boolean more = everyone() && found.more() && sent + 1 < chunkCount;
+        boolean more = wholeList() && found.more() && sent + 1 < chunkCount;
         if (!request.presences() || members.isEmpty()) {
             return send(members, List.of(), more);
         }
@@ -133,13 +163,8 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
         return this;
     }
 
-    private Behavior<Step> onPresences(PresencesRead read) {
-        return send(read.members(), read.presences() == null ? List.of() : read.presences().presences(),
-                read.more());
-    }
-
     private Behavior<Step> send(List<MemberRecord> members, List<byte[]> presences, boolean more) {
-        if (!everyone()) {
+        if (!wholeList()) {
             for (byte[] chunk : MemberChunks.encode(request, members, presences, chunkSize)) {
                 session.tell(new Delivery.Dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(), chunk));
             }
@@ -147,11 +172,28 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
         }
         session.tell(new Delivery.Dispatch(GatewayEvent.GUILD_MEMBERS_CHUNK.name(),
                 MemberChunks.chunk(request, sent++, chunkCount, members, presences, List.of())));
-        if (more) {
-            readPage();
+        if (!more) {
+            return finishEmpty();
+        }
+        drainWaitStartedNanos = System.nanoTime();
+        return nextPage();
+    }
+
+    /**
+     * The next page once the socket has room; a socket that stays full past the ready timeout, or closes, ends the
+     * request (its client is not reading, and the socket's own bound deals with it).
+     */
+    private Behavior<Step> nextPage() {
+        if (connection != null && !connection.isWritable()) {
+            if (!connection.isOpen()
+                    || System.nanoTime() - drainWaitStartedNanos > services.settings().readyTimeout().toNanos()) {
+                return Behaviors.stopped();
+            }
+            timers.startSingleTimer(DrainCheck.INSTANCE, DRAIN_CHECK);
             return this;
         }
-        return finishEmpty();
+        readPage();
+        return this;
     }
 
     /** The chunks still owed (the members ran out, or a read failed) go out empty, so the client's count completes. */

@@ -34,6 +34,12 @@ public final class MoveProtocol {
     /** A delivery that reached this session's old node, passed on by it after the session moved here. */
     public record Handed(Delivery delivery) implements SessionProtocol.Command, CborSerializable {}
 
+    /**
+     * From a claimed session on another node: it took the claim and will move here once settled (its guilds and user
+     * still switching over from a move before): the claimant waits up to the move timeout, not the locate timeout.
+     */
+    public record Coming(String sessionId) implements HandoffProtocol.Command, CborSerializable {}
+
     /** From a session on another node: start its incarnation here. */
     public record Adopt(Snapshot snapshot) implements HandoffProtocol.Command, CborSerializable {}
 

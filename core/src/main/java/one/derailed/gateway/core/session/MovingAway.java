@@ -67,6 +67,13 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
                 move.target().tell(new MoveProtocol.Refused(state.sessionId(), true));
                 yield this;
             }
+            // A claim whose token check ended after this session began to move elsewhere (its node is leaving, or
+            // another claim came first): the claimant, told "busy", claims again and finds the session where it
+            // went. Unanswered, it would wait out its locate timeout and tell its client op 9.
+            case SessionSignals.MoveChecked late -> {
+                late.request().target().tell(new MoveProtocol.Refused(state.sessionId(), true));
+                yield this;
+            }
             case SessionProtocol.GetBufferStats get -> {
                 get.replyTo().tell(state.numbering.stats(false));
                 yield this;

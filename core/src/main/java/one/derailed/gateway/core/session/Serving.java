@@ -42,6 +42,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             case Delivery delivery -> afterChange(apply(delivery));
             case SessionSignals.MemberLoaded loaded -> afterChange(onMemberLoaded(loaded));
             case SessionSignals.SubscribeAgain again -> onSubscribeAgain(again);
+            case SessionSignals.SubscribeUnanswered unanswered -> afterChange(onSubscribeUnanswered(unanswered));
             case SessionProtocol.Resume resume -> onResume(resume);
             case SessionSignals.ResumeChecked checked -> onResumeChecked(checked);
             case MoveProtocol.MoveTo move -> onMoveTo(move);
@@ -129,6 +130,10 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             }
             case Delivery.Lost lost -> state.lost(lost.reason());
             case Delivery.SourceGap gap -> onSourceGap(gap);
+            case Delivery.Revoked revoked -> {
+                state.services.metrics().sessionEnded("revoked");
+                yield state.closeWith(CloseCode.AUTHENTICATION_FAILED, ReadyProtocol.Rejected.REASON);
+            }
         };
     }
 
@@ -170,8 +175,8 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         }
         boolean clientHad = subscription.clientHas;
         state.guilds.taken(available.guildId(), available.incarnation());
-        if (available.guildCreate() == null) {
-            return this;
+        if (available.guildCreate() == null || (clientHad && !available.resync())) {
+            return this; // a quiet renewal, or the answer to a subscription sent twice: the client has the guild
         }
         if (available.resync() && clientHad && !state.guildDeleted(available.guildId(), true)) {
             return overflowedWhileAway();
@@ -189,6 +194,8 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         if (subscription == null) {
             return this;
         }
+        state.context.getLog().debug("session {}: guild {} is down (stage {}, retry {}, client has it: {})",
+                state.sessionId(), down.guildId(), subscription.stage, down.retry(), subscription.clientHas);
         if (subscription.clientHas) {
             subscription.clientHas = false;
             if (!state.guildDeleted(down.guildId(), true)) {
@@ -233,6 +240,21 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         return this;
     }
 
+    /**
+     * A subscription still unanswered: the guild's node may have crashed with it (the cluster takes ~20 s to notice,
+     * and sharding sends to the dead node meanwhile). It is sent again, as a failed one is; a guild that got both
+     * takes it once.
+     */
+    private Behavior<Command> onSubscribeUnanswered(SessionSignals.SubscribeUnanswered unanswered) {
+        Subscriptions.Subscription subscription = state.guilds.get(unanswered.guildId());
+        if (subscription != null && subscription.stage == Subscriptions.Stage.REQUESTED) {
+            state.context.getLog().warn("session {}: guild {} did not answer its subscription in {}; sending it again",
+                    state.sessionId(), unanswered.guildId(), state.services.settings().subscribeUnansweredAfter());
+            state.retrySubscription(unanswered.guildId());
+        }
+        return this;
+    }
+
     private Behavior<Command> onSubscribeAgain(SessionSignals.SubscribeAgain again) {
         Subscriptions.Subscription subscription = state.guilds.get(again.guildId());
         if (subscription != null && subscription.stage == Subscriptions.Stage.RETRYING) {
@@ -250,7 +272,8 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
 
     private void askToAuthenticate(SessionProtocol.Resume request, long attempt, int tries) {
         state.context.ask(ReadyProtocol.Result.class, state.services.ready(), state.services.readyTryTimeout(),
-                replyTo -> new ReadyProtocol.Authenticate(request.resume().token(), replyTo),
+                replyTo -> new ReadyProtocol.Authenticate(request.resume().token(),
+                        ReadyProtocol.deadlineIn(state.services.readyTryTimeout()), replyTo),
                 (result, failure) -> new SessionSignals.ResumeChecked(request, attempt, tries, result, failure));
     }
 
@@ -315,7 +338,8 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             return moveWhenSettled(move);
         }
         state.context.ask(ReadyProtocol.Result.class, state.services.ready(), state.services.settings().readyTimeout(),
-                replyTo -> new ReadyProtocol.Authenticate(move.token(), replyTo),
+                replyTo -> new ReadyProtocol.Authenticate(move.token(),
+                        ReadyProtocol.deadlineIn(state.services.settings().readyTimeout()), replyTo),
                 (result, failure) -> new SessionSignals.MoveChecked(move, result, failure));
         return this;
     }
@@ -336,7 +360,11 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             return this;
         }
         state.pendingMove = move;
-        return afterChange(this);
+        Behavior<Command> next = afterChange(this);
+        if (next == this && move.token() != null) {
+            move.target().tell(new MoveProtocol.Coming(state.sessionId()));
+        }
+        return next;
     }
 
     /** After anything that may settle the session: a move waiting for that starts. */

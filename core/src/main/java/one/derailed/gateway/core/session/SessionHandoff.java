@@ -51,11 +51,16 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restart());
     }
 
-    /** A Locate in progress: who waits, and how many peers have not said "not here" yet. */
+    /**
+     * A Locate in progress: who waits, how many peers have not said "not here" yet, and whether one said the session
+     * is moving (then it exists: "not here" from everyone only means it is between nodes, or a reply of an earlier
+     * round came late, and the locate waits for it to land until its timeout).
+     */
     private static final class Pending {
         final String token;
         final List<ActorRef<Located>> waiting = new ArrayList<>();
         int unanswered;
+        boolean moving;
 
         Pending(String token) {
             this.token = token;
@@ -89,6 +94,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
                 .onMessage(Claim.class, this::onClaim)
                 .onMessage(NotHere.class, notHere -> answerIfAllSaidNo(notHere.sessionId()))
                 .onMessage(Refused.class, this::onRefused)
+                .onMessage(MoveProtocol.Coming.class, this::onComing)
                 .onMessage(ClaimAgain.class, this::onClaimAgain)
                 .onMessage(LocateTimedOut.class, timedOut -> answer(timedOut.sessionId(), null))
                 .onMessage(Adopt.class, this::onAdopt)
@@ -134,8 +140,22 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
         if (!refused.busy()) {
             return answer(refused.sessionId(), null);
         }
-        if (pending.containsKey(refused.sessionId())) {
+        Pending claim = pending.get(refused.sessionId());
+        if (claim != null) {
+            claim.moving = true;
             timers.startSingleTimer("again-" + refused.sessionId(), new ClaimAgain(refused.sessionId()), CLAIM_RETRY);
+        }
+        return this;
+    }
+
+    /**
+     * The session took the claim but is still settling after a move before (a leaving node's sessions are moved off
+     * it while their clients already resume elsewhere): it comes within its move timeout, so the claim waits as long.
+     */
+    private Behavior<Command> onComing(MoveProtocol.Coming coming) {
+        if (pending.containsKey(coming.sessionId())) {
+            timers.startSingleTimer(coming.sessionId(), new LocateTimedOut(coming.sessionId()),
+                    services.settings().handoff().moveTimeout());
         }
         return this;
     }
@@ -166,7 +186,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
 
     private Behavior<Command> answerIfAllSaidNo(String sessionId) {
         Pending waiting = pending.get(sessionId);
-        if (waiting != null && --waiting.unanswered == 0) {
+        if (waiting != null && --waiting.unanswered == 0 && !waiting.moving) {
             return answer(sessionId, null);
         }
         return this;
@@ -191,8 +211,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
         SessionDirectory.SessionIdentity identity = services.directory().adoptedIdentity(snapshot.sessionId());
         // Beside the node's other sessions (not under this actor), so a restart here cannot touch them.
         ActorRef<SessionProtocol.Command> session = getContext().getSystem().systemActorOf(
-                Session.adopt(services, identity, snapshot), "session-" + identity.number(),
-                org.apache.pekko.actor.typed.Props.empty());
+                Session.adopt(services, identity, snapshot), "session-" + identity.number(), SessionLauncher.MAILBOX);
         services.metrics().sessionMovedIn();
         return answer(snapshot.sessionId(), session);
     }

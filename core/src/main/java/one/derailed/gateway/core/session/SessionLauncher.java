@@ -3,6 +3,7 @@ package one.derailed.gateway.core.session;
 import one.derailed.gateway.protocol.ClientPayload;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.MailboxSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import java.time.Duration;
@@ -15,6 +16,9 @@ import one.derailed.gateway.core.config.GatewaySettings;
  * session at once, so the socket can hand it every later frame without waiting.
  */
 public final class SessionLauncher {
+    /** Sessions' mailboxes count what waits in them into the node's client bytes (derailed.conf). */
+    public static final MailboxSelector MAILBOX = MailboxSelector.fromConfig("derailed-session-mailbox");
+
     private final ActorSystem<?> system;
     private final SessionServices services;
     private final ActorRef<HandoffProtocol.Command> handoff;
@@ -32,7 +36,8 @@ public final class SessionLauncher {
 
     /**
      * The session a client resumes: this node's, or one moved here from the node that had it; null (completed) when
-     * none has it or its owner refused the token.
+     * none has it or its owner refused the token. The hand-off answers within the locate timeout, or the move timeout
+     * after a session said it is coming; the ask's own timeout only guards against a lost answer.
      */
     public CompletionStage<ActorRef<SessionProtocol.Command>> locate(String sessionId, String token) {
         ActorRef<SessionProtocol.Command> local = services.directory().bySessionId(sessionId);
@@ -41,7 +46,8 @@ public final class SessionLauncher {
         }
         return AskPattern.<HandoffProtocol.Command, HandoffProtocol.Located>ask(handoff,
                         replyTo -> new HandoffProtocol.Locate(sessionId, token, replyTo),
-                        handoffSettings.locateTimeout().plusSeconds(1), system.scheduler())
+                        handoffSettings.locateTimeout().plus(handoffSettings.moveTimeout()).plusSeconds(1),
+                        system.scheduler())
                 .handle((located, failure) -> failure == null ? located.session() : null);
     }
 
@@ -60,7 +66,7 @@ public final class SessionLauncher {
         // systemActorOf is the typed API's synchronous spawn from outside an actor; sessions never wait for a parent.
         // The session runs on its socket's event loop, so its writes need no hop (SocketLoopDispatchers).
         return system.systemActorOf(Session.create(services, identity, connection, identify),
-                "session-" + identity.number(), loops.forConnection(connection));
+                "session-" + identity.number(), loops.forConnection(connection, MAILBOX));
     }
 
     public SessionDirectory directory() {

@@ -1,10 +1,12 @@
 package one.derailed.gateway.core.session;
 
 import java.util.concurrent.Executor;
+import one.derailed.gateway.core.overload.ClientBytes;
 import org.apache.pekko.actor.ActorCell;
 import org.apache.pekko.actor.ActorRefWithCell;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.dispatch.Mailbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>A dispatch to a live session whose mailbox is empty goes straight out from that task: it is numbered, kept in
  * the replay buffer and written, exactly as the session's actor would have done it (the same {@link SessionState}
  * code, on the same thread as the actor, so never at the same time). Anything else, and a dispatch to a session that
- * still has messages waiting, goes to the actor's mailbox, behind what is there: whatever the relay handed the
- * session earlier (a GUILD_CREATE, a GUILD_DELETE) is either done or ahead of it in the mailbox, so nothing a guild
- * sent is overtaken. A port without a loop hands everything to the actor.
+ * still has messages waiting (or has failed and waits for its supervisor), goes to the actor's mailbox, behind what
+ * is there: whatever the relay handed the session earlier (a GUILD_CREATE, a GUILD_DELETE) is either done or ahead of
+ * it in the mailbox, so nothing a guild sent is overtaken. A port without a loop hands everything to the actor.
  */
 public final class SessionPort {
     private static final Logger LOG = LoggerFactory.getLogger(SessionPort.class);
@@ -46,6 +48,11 @@ public final class SessionPort {
         return loop;
     }
 
+    /** The node's account of client bytes, which a hand-out waiting for this port's loop counts into. */
+    ClientBytes clientBytes() {
+        return state.services.metrics().clientBytes();
+    }
+
     /**
      * Gives the session {@code message}; called on {@link #loop()} only. A failure in the direct path ends the
      * session (its client identifies anew) rather than leave it with a gap.
@@ -56,6 +63,7 @@ public final class SessionPort {
             try {
                 state.dispatch(dispatch.event(), dispatch.data());
             } catch (RuntimeException failure) {
+                state.live = false;
                 LOG.error("session {}: a dispatch failed; the session ends", state.sessionId(), failure);
                 session.tell(new Delivery.Lost("the gateway could not deliver an event to this session"));
             }
@@ -65,11 +73,17 @@ public final class SessionPort {
     }
 
     /**
-     * Whether the actor's mailbox is empty. Read each time: a session spawned from outside an actor starts behind a
-     * stand-in cell that Pekko swaps for the real one; until it has, the mailbox is not known, and nothing goes
-     * straight out.
+     * Whether the actor has nothing to do before this dispatch: no message and no system message waiting, and it is
+     * neither suspended (it failed and waits for its supervisor) nor closed. Read each time: a session spawned from
+     * outside an actor starts behind a stand-in cell that Pekko swaps for the real one; until it has, the mailbox is
+     * not known, and nothing goes straight out.
      */
     private boolean nothingWaiting() {
-        return withCell.underlying() instanceof ActorCell cell && !cell.hasMessages();
+        if (!(withCell.underlying() instanceof ActorCell cell)) {
+            return false;
+        }
+        Mailbox mailbox = cell.mailbox();
+        return !mailbox.hasMessages() && mailbox.systemQueueGet() == null && !mailbox.isSuspended()
+                && !mailbox.isClosed();
     }
 }

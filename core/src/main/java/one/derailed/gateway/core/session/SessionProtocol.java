@@ -33,6 +33,12 @@ public final class SessionProtocol {
     public record Resume(Connection connection, ClientPayload.Resume resume)
             implements Command, NoSerializationVerificationNeeded {}
 
+    /**
+     * The node holds more for its clients than its bound and closing slow sockets did not cover it: a session whose
+     * client is away gives up its replay buffer and ends (a later RESUME gets op 9); a connected one carries on.
+     */
+    public enum Reclaim implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
     /** Asks for the replay buffer's accounting. */
     public record GetBufferStats(ActorRef<BufferStats> replyTo)
             implements Command, NoSerializationVerificationNeeded {}

@@ -32,6 +32,9 @@ final class SessionSignals {
     record MemberLoaded(long guildId, long renews, ReadyProtocol.Result result, Throwable failure)
             implements Signal {}
 
+    /** The subscription sent to {@code guildId} may have been lost: check whether it was answered. */
+    record SubscribeUnanswered(long guildId) implements Signal {}
+
     /** Time to send a subscription to {@code guildId} again. */
     record SubscribeAgain(long guildId) implements Signal {}
 

@@ -103,6 +103,8 @@ final class SessionState {
         guilds.at(guildId, Subscriptions.Stage.REQUESTED);
         services.guild(guildId).tell(new GuildProtocol.Subscribe(services.relay(), number(), user.id(), intents,
                 member, joinedAt, presence, largeThreshold, renews));
+        timers.startSingleTimer("unanswered-" + guildId, new SessionSignals.SubscribeUnanswered(guildId),
+                services.settings().subscribeUnansweredAfter());
     }
 
     /** Reads the user's member object in the guild (through Ready, off the actor threads), then subscribes. */
@@ -110,7 +112,8 @@ final class SessionState {
         guilds.at(guildId, Subscriptions.Stage.LOADING_MEMBER);
         long userId = user.id();
         context.ask(ReadyProtocol.Result.class, services.ready(), services.settings().readyTimeout(),
-                replyTo -> new ReadyProtocol.LoadMember(guildId, userId, replyTo),
+                replyTo -> new ReadyProtocol.LoadMember(guildId, userId,
+                        ReadyProtocol.deadlineIn(services.settings().readyTimeout()), replyTo),
                 (result, failure) -> new SessionSignals.MemberLoaded(guildId, renews, result, failure));
     }
 

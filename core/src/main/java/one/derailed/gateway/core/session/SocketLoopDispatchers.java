@@ -11,7 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.dispatch.Dispatcher;
@@ -39,7 +38,8 @@ public final class SocketLoopDispatchers {
     private final Dispatchers dispatchers;
     private final Executor fallback;
     private final boolean enabled;
-    private final ConcurrentHashMap<Executor, Props> byLoop = new ConcurrentHashMap<>();
+    /** Per event loop, the id of its dispatcher. */
+    private final ConcurrentHashMap<Executor, String> byLoop = new ConcurrentHashMap<>();
     private final AtomicInteger registered = new AtomicInteger();
 
     public SocketLoopDispatchers(ActorSystem<?> system, boolean enabled) {
@@ -48,22 +48,25 @@ public final class SocketLoopDispatchers {
         this.enabled = enabled;
     }
 
-    /** Props that place a session on {@code connection}'s event loop (Pekko's default where it has none). */
-    public Props forConnection(Connection connection) {
+    /**
+     * {@code props} (the session's mailbox) placing a session on {@code connection}'s event loop; as they are (Pekko's
+     * default dispatcher) where it has none.
+     */
+    public Props forConnection(Connection connection, Props props) {
         Executor loop = connection == null ? null : connection.executor();
         if (!enabled || loop == null) {
-            return Props.empty();
+            return props;
         }
-        return byLoop.computeIfAbsent(loop, this::register);
+        return props.withDispatcherFromConfig(byLoop.computeIfAbsent(loop, this::register));
     }
 
-    private Props register(Executor loop) {
+    private String register(Executor loop) {
         String id = "derailed-socket-loop-" + registered.incrementAndGet();
         Config config = ConfigFactory.parseString("id = \"" + id + "\"\nthroughput = " + THROUGHPUT)
                 .withFallback(dispatchers.defaultDispatcherConfig());
         dispatchers.registerConfigurator(id, new LoopConfigurator(config, dispatchers.prerequisites(), id,
                 new LoopExecutor(loop, fallback)));
-        return DispatcherSelector.fromConfig(id);
+        return id;
     }
 
     private static final class LoopConfigurator extends MessageDispatcherConfigurator {

@@ -46,6 +46,12 @@ public final class User extends AbstractMatchingBehavior<Command> {
         void tell(long userId, Command command);
     }
 
+    /**
+     * The event the API publishes to a user who was suspended or deleted or whose password changed: it reaches no
+     * client; every session of the user closes with 4004 (docs/grpc.md).
+     */
+    public static final String SESSIONS_REVOKED = "SESSIONS_REVOKED";
+
     private interface Signal extends Command, NoSerializationVerificationNeeded {}
 
     private record NodeLost(ActorRef<RelayProtocol.Command> relay) implements Signal {}
@@ -236,6 +242,10 @@ public final class User extends AbstractMatchingBehavior<Command> {
             publish.replyTo().tell(new UserProtocol.Delivered(0));
             return this;
         }
+        if (publish.event().equals(SESSIONS_REVOKED)) {
+            publish.replyTo().tell(new UserProtocol.Delivered(revokeSessions()));
+            return this;
+        }
         if (GatewayEvent.of(publish.event()) == GatewayEvent.GUILD_CREATE) {
             long guildId = guildIdOf(publish.data());
             int count = guildId == 0 ? 0 : join(guildId, null);
@@ -256,6 +266,18 @@ public final class User extends AbstractMatchingBehavior<Command> {
         }
         publish.replyTo().tell(new UserProtocol.Delivered(count));
         return this;
+    }
+
+    /** Tells every session of the user, connected or awaiting RESUME, to close with 4004; returns how many. */
+    private int revokeSessions() {
+        int count = 0;
+        for (Map.Entry<ActorRef<RelayProtocol.Command>, Map<Long, Attach>> node : sessions.entrySet()) {
+            long[] numbers = node.getValue().keySet().stream().mapToLong(Long::longValue).toArray();
+            link.tell(node.getKey(), new RelayProtocol.Revoke(numbers));
+            count += numbers.length;
+        }
+        getContext().getLog().info("user {}: {} sessions revoked", userId, count);
+        return count;
     }
 
     /** Tells the sessions whose shard owns the guild to subscribe to it; returns how many. */

@@ -238,6 +238,99 @@ class GuildTest {
         assertThat(renew.guildId()).isEqualTo(id);
     }
 
+    /**
+     * A renewal waiting in a guild whose first load failed is told the guild is down (its client sees it
+     * unavailable); once the guild loads, that client must get it whole, even when the renewal then waits for a
+     * handover first. It got a quiet renewal instead (GuildMoveIT's leave with a failing store: a client left with
+     * GUILD_DELETE unavailable and no GUILD_CREATE while events kept coming).
+     */
+    @Test
+    void aRenewalToldTheGuildWasDownGetsItWholeOnceItLoads() throws Exception {
+        long ada = data.createUser("ada");
+        long id = data.createGuild("HQ", ada);
+        data.addMember(id, ada);
+        ActorRef<GuildProtocol.Command> guild;
+        try (AutoCloseable down = storeRefusingLoads()) {
+            guild = guild(id);
+            guild.tell(new GuildProtocol.Subscribe(ref(relay), 1, ada, Intents.ALL, "{}".getBytes(), null, ONLINE,
+                    50, 12345));
+            assertThat(relay.expectMessageClass(RelayProtocol.GuildDown.class).retry()).isFalse();
+        }
+        RelayProtocol.Subscribed subscribed = relay.expectMessageClass(RelayProtocol.Subscribed.class,
+                Duration.ofSeconds(10));
+        assertThat(subscribed.guildCreate()).as("its client heard the guild was unavailable: it gets it whole")
+                .isNotNull();
+        assertThat(subscribed.resync()).isFalse();
+    }
+
+    /**
+     * A moved session's Move waiting in a guild whose load fails is not told the guild is down: the session holds
+     * what comes to it directly until the guild drains its old node, which happens only once the guild has loaded and
+     * taken the Move, so a "down" would reach it after the guild is up again, stale, and undo what came since.
+     */
+    @Test
+    void aMoveWaitingInAGuildThatCannotLoadIsNotToldItIsDown() throws Exception {
+        long ada = data.createUser("ada");
+        long bob = data.createUser("bob");
+        long id = data.createGuild("HQ", ada);
+        TestProbe<RelayProtocol.Command> newNode = KIT.createTestProbe();
+        ActorRef<GuildProtocol.Command> guild;
+        try (AutoCloseable down = storeRefusingLoads()) {
+            guild = guild(id);
+            guild.tell(subscribe(1, bob, Intents.ALL, ONLINE));
+            guild.tell(new GuildProtocol.Move(ref(relay), 5, ref(newNode), 9, ada, Intents.ALL, 77));
+            relay.expectMessageClass(RelayProtocol.GuildDown.class); // the load failed: bob's session hears it
+        }
+        assertThat(relay.expectMessageClass(RelayProtocol.Subscribed.class, Duration.ofSeconds(10)).guildCreate())
+                .isNotNull();
+        assertThat(relay.expectMessageClass(RelayProtocol.Drained.class)).isEqualTo(new RelayProtocol.Drained(5, id));
+        assertThat(newNode.receiveMessage()).isInstanceOfSatisfying(RelayProtocol.Resubscribe.class,
+                renew -> assertThat(renew.sessions()).containsExactly(9L));
+    }
+
+    /**
+     * A session whose subscription went unanswered for long sends it again (the first may have gone to a node that
+     * crashed); when both arrive, the guild takes it once: the second is only confirmed, with no GUILD_CREATE, and
+     * nobody hears the user come online twice.
+     */
+    @Test
+    void aSubscriptionSentTwiceIsTakenOnce() throws Exception {
+        long ada = data.createUser("ada");
+        long bob = data.createUser("bob");
+        long id = data.createGuild("HQ", ada);
+        ActorRef<GuildProtocol.Command> guild = guild(id);
+        TestProbe<RelayProtocol.Command> otherNode = KIT.createTestProbe();
+        guild.tell(new GuildProtocol.Subscribe(ref(otherNode), 7, bob, Intents.ALL, "{}".getBytes(), null, ONLINE,
+                50, 0));
+        otherNode.expectMessageClass(RelayProtocol.Subscribed.class);
+
+        guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
+        guild.tell(subscribe(1, ada, Intents.ALL, ONLINE));
+        RelayProtocol.Subscribed first = relay.expectMessageClass(RelayProtocol.Subscribed.class);
+        assertThat(first.guildCreate()).isNotNull();
+        RelayProtocol.Subscribed again = relay.expectMessageClass(RelayProtocol.Subscribed.class);
+        assertThat(again.guildCreate()).as("a fresh subscription sent again may come from a client told the guild "
+                + "was unavailable: it gets the guild whole; its session drops it if its client has it").isNotNull();
+        assertThat(again.resync()).isFalse();
+        assertThat(again.incarnation()).isEqualTo(first.incarnation());
+        assertThat(otherNode.expectMessageClass(RelayProtocol.Deliver.class).event()).isEqualTo("PRESENCE_UPDATE");
+        otherNode.expectNoMessage(Duration.ofMillis(200));
+        relay.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    /** Makes every guild load fail (its channels cannot be read) until the returned handle is closed. */
+    private static AutoCloseable storeRefusingLoads() throws java.sql.SQLException {
+        execute("ALTER TABLE channels RENAME TO channels_away");
+        return () -> execute("ALTER TABLE channels_away RENAME TO channels");
+    }
+
+    private static void execute(String sql) throws java.sql.SQLException {
+        try (var connection = database.dataSource().getConnection();
+             var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     @Test
     void aLostNodesSessionsAreDroppedAndItsUsersAnnouncedOffline() throws Exception {
         long ada = data.createUser("ada");

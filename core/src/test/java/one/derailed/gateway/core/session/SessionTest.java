@@ -151,6 +151,28 @@ class SessionTest {
                 .hasSize(1);
     }
 
+    /** The answer to a subscription sent twice carries the guild whole again: a client that has it does not get it
+     *  twice. */
+    @Test
+    void aGuildSentAgainToAClientThatHasItIsNotDispatchedTwice() throws Exception {
+        long ada = data.createUser("ada");
+        long guild = data.createGuild("HQ", ada);
+        data.addMember(guild, ada);
+        TestConnection connection = new TestConnection();
+        ActorRef<SessionProtocol.Command> session = node.sessions().identify(connection, identify(data.tokenFor(ada)));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
+                .anyMatch(d -> d.path("t").asText().equals("GUILD_CREATE")));
+
+        session.tell(new Delivery.GuildAvailable(guild, 0, "{\"id\":\"again\"}".getBytes(StandardCharsets.UTF_8),
+                false));
+        node.ingress().publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"after\"}".getBytes(StandardCharsets.UTF_8),
+                null).toCompletableFuture().join();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
+                .anyMatch(d -> d.at("/d/content").asText().equals("after")));
+        assertThat(connection.dispatches().stream().filter(d -> d.path("t").asText().equals("GUILD_CREATE")))
+                .hasSize(1);
+    }
+
     @Test
     void aSessionThatFailsClosesItsSocketSoTheClientIsNotLeftDeaf() throws Exception {
         long ada = data.createUser("ada");

@@ -92,4 +92,26 @@ class UserTest {
         });
         assertThat(survivor.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(3L);
     }
+
+    @Test
+    void revokingTellsEverySessionOnEveryNodeAndDeliversNothing() {
+        TestProbe<RelayProtocol.Command> nodeA = KIT.createTestProbe();
+        TestProbe<RelayProtocol.Command> nodeB = KIT.createTestProbe();
+        ActorRef<UserProtocol.Command> user = user();
+        user.tell(attach(nodeA, 1));
+        user.tell(attach(nodeA, 2));
+        user.tell(attach(nodeB, 3));
+        nodeA.expectMessageClass(RelayProtocol.Attached.class);
+        nodeA.expectMessageClass(RelayProtocol.Attached.class);
+        nodeB.expectMessageClass(RelayProtocol.Attached.class);
+
+        user.tell(new UserProtocol.Publish(User.SESSIONS_REVOKED, "{\"reason\":\"suspended\"}".getBytes(), null,
+                delivered.getRef()));
+
+        assertThat(nodeA.expectMessageClass(RelayProtocol.Revoke.class).sessions()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(nodeB.expectMessageClass(RelayProtocol.Revoke.class).sessions()).containsExactly(3L);
+        assertThat(delivered.receiveMessage().sessions()).isEqualTo(3);
+        nodeA.expectNoMessage(Duration.ofMillis(100));
+        nodeB.expectNoMessage(Duration.ofMillis(100));
+    }
 }

@@ -1,0 +1,37 @@
+package one.derailed.gateway.app;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.http.Endpoint;
+import one.derailed.gateway.http.OperatorServer;
+import one.derailed.gateway.http.OperatorSettings;
+import one.derailed.gateway.http.Responses;
+import one.derailed.gateway.http.Router;
+
+/**
+ * OperatorEndpoints is what a node serves on its operator listener: {@code GET /metrics} (Prometheus text), and
+ * {@code /healthz} and {@code /readyz} as on the clients' port, for tools that only reach this one. Endpoints for
+ * operators are added here, to {@link #router}.
+ */
+final class OperatorEndpoints {
+    private OperatorEndpoints() {}
+
+    static Router router(GatewayNode node) {
+        return Router.builder()
+                .get("/metrics", Endpoint.of(request -> Responses.text(HttpResponseStatus.OK,
+                        "text/plain; version=0.0.4; charset=utf-8", node.metrics().scrape())))
+                .get("/healthz", Endpoint.of(request -> Responses.json(HttpResponseStatus.OK,
+                        "{\"status\":\"ok\"}")))
+                .get("/readyz", Endpoint.of(request -> node.isUp()
+                        ? Responses.json(HttpResponseStatus.OK, "{\"status\":\"ready\"}")
+                        : Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"starting\"}")))
+                .build();
+    }
+
+    /** Starts the operator listener of {@code node} as {@code settings} say. */
+    static OperatorServer start(GatewaySettings.Operator settings, GatewayNode node) throws InterruptedException {
+        return OperatorServer.start(new OperatorSettings(settings.host(), settings.port(), settings.token(),
+                settings.allowUnauthenticatedRemote()), router(node));
+    }
+}

@@ -1,0 +1,123 @@
+package one.derailed.gateway.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.presence.Presence;
+import one.derailed.gateway.core.ready.ReadyProtocol;
+import one.derailed.gateway.core.relay.RelayProtocol;
+import one.derailed.gateway.core.user.UserProtocol;
+import one.derailed.gateway.protocol.ClientPayload;
+import one.derailed.gateway.protocol.CloseCode;
+import one.derailed.gateway.protocol.EncodedFrame;
+import one.derailed.gateway.protocol.ServerFrames;
+import one.derailed.gateway.store.UserRecord;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session's new incarnation, arriving on this node (a one-node cluster, whose user entities take what they are
+ * sent and answer nothing), whose move never completes: Cluster Sharding drops what is in flight to a shard that
+ * is being handed off, so on a graceful leave a Move can be lost and its drain marker never come (GuildMoveIT).
+ */
+class ArrivingSessionTest {
+    private static final ActorTestKit KIT = ActorTestKit.create(ConfigFactory.parseMap(Map.of(
+            "pekko.actor.provider", "cluster",
+            "pekko.remote.artery.canonical.port", 0,
+            "pekko.cluster.seed-nodes", List.of(),
+            // a cluster node leaves before it stops, which may take longer than the test kit's default
+            "pekko.actor.testkit.typed.system-shutdown-default", "30s")).withFallback(ActorTests.config()));
+    private static final UserRecord ADA = new UserRecord(7, "ada", "0001", null, 0, false, false, false, null, null);
+
+    @BeforeAll
+    static void start() {
+        Cluster cluster = Cluster.get(KIT.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                cluster.selfMember().status() == org.apache.pekko.cluster.MemberStatus.up());
+        ClusterSharding.get(KIT.system()).init(Entity.of(UserProtocol.TYPE_KEY, entity -> Behaviors.ignore()));
+    }
+
+    @AfterAll
+    static void stop() {
+        KIT.shutdownTestKit();
+    }
+
+    /**
+     * The client resumed while its session was still arriving; the session ends when its move times out, and the
+     * client must hear op 9 (identify anew). Its socket got nothing and the client waited forever.
+     */
+    @Test
+    void aResumeWaitingForASessionThatNeverArrivesGetsOp9() {
+        TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
+        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
+        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
+        SessionDirectory directory = new SessionDirectory();
+        SessionDirectory.SessionIdentity identity = directory.adoptedIdentity("arriving");
+        ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay), identity,
+                new MoveProtocol.Snapshot("arriving", ADA, 0, new Presence("online", "[]", Presence.Platform.desktop),
+                        50, 0, 1, List.of(), 1, 5, List.of(), 60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
+        oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+
+        RecordingConnection socket = new RecordingConnection();
+        session.tell(new SessionProtocol.Resume(socket, new ClientPayload.Resume("token", "arriving", 5)));
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !socket.sent.isEmpty());
+        assertThat(socket.sent).containsExactly(ServerFrames.invalidSession(false));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> directory.bySessionId("arriving") == null);
+    }
+
+    /** The node's settings, with a move timeout of one second. */
+    private static SessionServices services(SessionDirectory directory, TestProbe<RelayProtocol.Command> relay) {
+        GatewaySettings settings = GatewaySettings.from(ActorTests.config());
+        GatewaySettings.Sessions s = settings.sessions();
+        GatewaySettings.Sessions quick = new GatewaySettings.Sessions(s.readyTimeout(), s.privilegedIntentsForBots(),
+                s.resumeTimeout(), s.replayMaxEvents(), s.replayMaxBytes(), s.startLimits(),
+                new GatewaySettings.Handoff(s.handoff().locateTimeout(), Duration.ofSeconds(1),
+                        s.handoff().evacuateDeadline()), s.subscribeRetry(), s.subscribeUnansweredAfter(),
+                s.onSocketLoop());
+        TestProbe<ReadyProtocol.Command> ready = KIT.createTestProbe();
+        return new SessionServices(directory, ready.ref(), ClusterSharding.get(KIT.system()), relay.ref(), quick,
+                settings.limits(), "ws://127.0.0.1:0", true, new GatewayMetrics());
+    }
+
+    /** A socket that keeps what the session sends it. */
+    private static final class RecordingConnection implements Connection {
+        final List<EncodedFrame> sent = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(EncodedFrame frame) {
+            sent.add(frame);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void attach(ActorRef<SessionProtocol.Command> session) {
+        }
+
+        @Override
+        public void close(CloseCode code, String reason) {
+        }
+    }
+}

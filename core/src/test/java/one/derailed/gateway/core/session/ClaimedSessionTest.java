@@ -1,0 +1,104 @@
+package one.derailed.gateway.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.config.GatewaySettings;
+import one.derailed.gateway.core.metrics.GatewayMetrics;
+import one.derailed.gateway.core.presence.Presence;
+import one.derailed.gateway.core.ready.ReadyProtocol;
+import one.derailed.gateway.core.relay.RelayProtocol;
+import one.derailed.gateway.store.UserRecord;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session claimed by the node its client resumes on, in the races of a graceful leave (GuildMoveIT): the leaving
+ * node moves its sessions off while their clients already resume elsewhere. The claimant must always hear how its
+ * claim is going; left without an answer it waited out its locate timeout and told its client op 9.
+ */
+class ClaimedSessionTest {
+    private static final ActorTestKit KIT = ActorTestKit.create(ActorTests.config());
+    private static final UserRecord ADA = new UserRecord(7, "ada", "0001", null, 0, false, false, false, null, null);
+
+    @AfterAll
+    static void stop() {
+        KIT.shutdownTestKit();
+    }
+
+    private final TestProbe<ReadyProtocol.Command> ready = KIT.createTestProbe();
+    private final TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
+    private final TestProbe<HandoffProtocol.Command> claimant = KIT.createTestProbe();
+    private final SessionDirectory directory = new SessionDirectory();
+    private final SessionDirectory.SessionIdentity identity = directory.newIdentity();
+
+    /** The claim's token check is still running when the evacuation's move starts: the claimant hears "busy". */
+    @Test
+    void aClaimWhoseTokenCheckEndsAfterTheSessionBeganToMoveIsToldBusy() {
+        TestProbe<HandoffProtocol.Command> evacuationTarget = KIT.createTestProbe();
+        ActorRef<SessionProtocol.Command> session = detachedSession(true);
+
+        // The client resumed on the claimant's node: the session checks its token...
+        session.tell(new MoveProtocol.MoveTo(claimant.ref(), "ada's token"));
+        ReadyProtocol.Authenticate check = ready.expectMessageClass(ReadyProtocol.Authenticate.class);
+        // ...and meanwhile its own node, leaving, moves it to another one.
+        session.tell(new MoveProtocol.MoveTo(evacuationTarget.ref(), null));
+        MoveProtocol.Adopt adopt = evacuationTarget.expectMessageClass(MoveProtocol.Adopt.class);
+        assertThat(adopt.snapshot().sessionId()).isEqualTo(identity.sessionId());
+
+        check.replyTo().tell(new ReadyProtocol.Authenticated(ADA.id()));
+        MoveProtocol.Refused refused = claimant.expectMessageClass(MoveProtocol.Refused.class);
+        assertThat(refused.sessionId()).isEqualTo(identity.sessionId());
+        assertThat(refused.busy()).as("busy: claim again, it is on its way elsewhere").isTrue();
+
+        // The move completes: the session ends here without leaving its user (its new incarnation took over).
+        TestProbe<SessionProtocol.Command> adopted = KIT.createTestProbe();
+        session.tell(new MoveProtocol.AdoptedBy(adopted.ref()));
+        session.tell(new Delivery.Drained(1));
+        adopted.expectMessageClass(MoveProtocol.Handed.class);
+        relay.expectMessageClass(RelayProtocol.Forget.class);
+        assertThat(directory.bySessionId(identity.sessionId())).isNull();
+    }
+
+    /**
+     * A session that takes a claim while it is not settled yet (just moved off a leaving node, its guilds and user
+     * still switching over) says it is coming, so that the claimant waits for it longer than its locate timeout.
+     */
+    @Test
+    void aClaimedSessionThatIsStillSettlingTellsTheClaimantItIsComing() {
+        ActorRef<SessionProtocol.Command> session = detachedSession(false);
+        session.tell(new MoveProtocol.MoveTo(claimant.ref(), "ada's token"));
+        ready.expectMessageClass(ReadyProtocol.Authenticate.class).replyTo()
+                .tell(new ReadyProtocol.Authenticated(ADA.id()));
+        assertThat(claimant.expectMessageClass(MoveProtocol.Coming.class).sessionId())
+                .isEqualTo(identity.sessionId());
+
+        // Its user takes the attach: the session is settled, and moves to the claimant.
+        session.tell(new Delivery.UserAttached(1));
+        assertThat(claimant.expectMessageClass(MoveProtocol.Adopt.class).snapshot().sessionId())
+                .isEqualTo(identity.sessionId());
+        session.tell(new MoveProtocol.AdoptedBy(KIT.<SessionProtocol.Command>createTestProbe().ref()));
+        session.tell(new Delivery.Drained(1));
+        relay.expectMessageClass(RelayProtocol.Forget.class);
+    }
+
+    /** A session whose socket is away, of a user whose entity has ({@code attached}) or has not yet taken it. */
+    private ActorRef<SessionProtocol.Command> detachedSession(boolean attached) {
+        GatewaySettings settings = GatewaySettings.from(ActorTests.config());
+        SessionServices services = new SessionServices(directory, ready.ref(), null, relay.ref(),
+                settings.sessions(), settings.limits(), "ws://127.0.0.1:0", true, new GatewayMetrics());
+        return KIT.spawn(Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            SessionState state = new SessionState(context, timers, services, identity);
+            state.user = ADA;
+            state.presence = new Presence("online", "[]", Presence.Platform.desktop);
+            state.userIncarnation = 1;
+            state.userAttached = attached;
+            return new Detached(state, Duration.ofMinutes(2));
+        })));
+    }
+}
