@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.core.overload.ClientBytes;
+import one.derailed.gateway.core.overload.ClientBytesMailbox;
 import one.derailed.gateway.protocol.ClientPayload;
 import one.derailed.gateway.protocol.ClientPayloadDecoder;
 import one.derailed.gateway.protocol.CloseCode;
@@ -60,6 +63,8 @@ class SocketLoopDeliveryTest {
         final ExecutorService loop;
         final List<JsonNode> frames = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
+        /** Per frame: written straight from a relay's hand-out ({@link SessionPort#hand}), not by the actor. */
+        final List<Boolean> straight = new CopyOnWriteArrayList<>();
         final AtomicBoolean failSends = new AtomicBoolean();
         volatile CloseCode closedWith;
 
@@ -74,6 +79,24 @@ class SocketLoopDeliveryTest {
             }
             frames.add(Json.readOrMissing(frame.toBytes()));
             threads.add(Thread.currentThread().getName());
+            straight.add(StackWalker.getInstance().walk(frames -> frames.anyMatch(f ->
+                    f.getClassName().equals(SessionPort.class.getName()) && f.getMethodName().equals("hand"))));
+        }
+
+        /** Holds the loop until the returned latch is counted down; returns once the loop is held. */
+        CountDownLatch hold() throws InterruptedException {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            loop.execute(() -> {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            held.await();
+            return release;
         }
 
         @Override
@@ -197,6 +220,155 @@ class SocketLoopDeliveryTest {
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> node.sessions().directory().bySessionId(sessionId) == null);
         connection.loop.shutdown();
+    }
+
+    /**
+     * Dispatches handed out while the session's loop is busy, around a message that must go through the actor (a
+     * guild gone, which it answers with GUILD_DELETE): those before it go straight out, those behind it wait in the
+     * mailbox behind it, and the client sees them all in the order handed, numbered one up each, with the
+     * GUILD_DELETE in its place; once the mailbox is empty again, dispatches go straight out again.
+     */
+    @Test
+    void dispatchesHandedOutAroundAnActorMessageKeepTheirOrderAndTheirNumbers() throws Exception {
+        long cy = data.createUser("cy");
+        long guild = data.createGuild("den", cy);
+        data.addMember(guild, cy);
+        LoopConnection connection = new LoopConnection("test-loop-3");
+        SessionPort port = identified(connection, cy, guild);
+        long[] recipient = {numberOf(port)};
+
+        CountDownLatch release = connection.hold();
+        int before = connection.frames.size();
+        long numberedBefore = connection.dispatches().size();
+        for (int i = 0; i < 100; i++) {
+            handOut(recipient, "a-" + i);
+        }
+        Handout.handOut(node.sessions().directory(), recipient, new Delivery.GuildGone(guild, true));
+        for (int i = 0; i < 100; i++) {
+            handOut(recipient, "b-" + i);
+        }
+        release.countDown();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> contents(connection.dispatches(), "b-").size()
+                == 100);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> nothingWaiting(port, connection));
+        for (int i = 0; i < 100; i++) {
+            handOut(recipient, "c-" + i);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> contents(connection.dispatches(), "c-").size()
+                == 100);
+
+        List<JsonNode> all = connection.frames.subList(before, connection.frames.size());
+        long first = all.get(0).path("s").asLong();
+        assertThat(first).as("following what the session sent before").isEqualTo(numberedBefore + 1);
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).path("s").asLong()).as("numbered one up each").isEqualTo(first + i);
+        }
+        // what the test handed, without its probe of the mailbox
+        List<String> handed = new ArrayList<>();
+        List<Boolean> straight = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            JsonNode frame = all.get(i);
+            String what = frame.path("t").asText().equals("GUILD_DELETE") ? "GUILD_DELETE"
+                    : frame.at("/d/content").asText();
+            if (!what.startsWith("probe-")) {
+                handed.add(what);
+                straight.add(connection.straight.get(before + i));
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        java.util.stream.IntStream.range(0, 100).forEach(i -> expected.add("a-" + i));
+        expected.add("GUILD_DELETE");
+        java.util.stream.IntStream.range(0, 100).forEach(i -> expected.add("b-" + i));
+        java.util.stream.IntStream.range(0, 100).forEach(i -> expected.add("c-" + i));
+        assertThat(handed).as("in the order handed out, each once").containsExactlyElementsOf(expected);
+        assertThat(straight.subList(0, 100)).as("before the actor's message: straight out").containsOnly(true);
+        assertThat(straight.subList(100, 201)).as("the actor's message and what waited behind it: the actor")
+                .containsOnly(false);
+        assertThat(straight.subList(201, 301)).as("the mailbox empty again: straight out").containsOnly(true);
+        connection.loop.shutdown();
+    }
+
+    /**
+     * While a hand-out waits for a busy loop, what it carries counts into the node's client bytes, once per
+     * recipient as a mailbox would count it, so the node-wide bound sees a backlog that sits in no mailbox; once
+     * written, it leaves that account.
+     */
+    @Test
+    void aHandOutWaitingForItsLoopCountsIntoTheNodesClientBytes() throws Exception {
+        long dee = data.createUser("dee");
+        long guild = data.createGuild("attic", dee);
+        data.addMember(guild, dee);
+        LoopConnection connection = new LoopConnection("test-loop-4");
+        SessionPort port = identified(connection, dee, guild);
+        long[] recipient = {numberOf(port)};
+        ClientBytes bytes = node.metrics().clientBytes();
+
+        CountDownLatch release = connection.hold();
+        long waitingBefore = bytes.held(ClientBytes.Kind.MAILBOXES);
+        byte[] body = new byte[1_000];
+        java.util.Arrays.fill(body, (byte) 'x');
+        Delivery.Dispatch dispatch = new Delivery.Dispatch("MESSAGE_CREATE",
+                ("{\"content\":\"" + new String(body, StandardCharsets.US_ASCII) + "\"}").getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 200; i++) {
+            Handout.handOut(node.sessions().directory(), recipient, dispatch);
+        }
+        long waiting = bytes.held(ClientBytes.Kind.MAILBOXES) - waitingBefore;
+        release.countDown();
+
+        assertThat(waiting).as("200 waiting deliveries counted").isGreaterThanOrEqualTo(
+                200 * ClientBytesMailbox.sizeOf(dispatch));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
+                .filter(d -> d.at("/d/content").asText().startsWith("xxx")).count() == 200);
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> bytes.held(ClientBytes.Kind.MAILBOXES) <= waitingBefore);
+        connection.loop.shutdown();
+    }
+
+    /** Identifies {@code user} on {@code connection}, waits for its guild, and until a dispatch goes straight out. */
+    private static SessionPort identified(LoopConnection connection, long user, long guild) throws Exception {
+        node.sessions().identify(connection, identify(data.tokenFor(user)));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> createdIn(connection.dispatches(), guild) >= 0);
+        String sessionId = connection.dispatches().get(0).at("/d/session_id").asText();
+        ActorRef<SessionProtocol.Command> session = node.sessions().directory().bySessionId(sessionId);
+        SessionDirectory directory = node.sessions().directory();
+        SessionPort port = null;
+        for (long number : directory.numbers()) {
+            SessionPort candidate = directory.port(number);
+            if (candidate != null && candidate.session().equals(session)) {
+                port = candidate;
+            }
+        }
+        assertThat(port).as("the session's port").isNotNull();
+        assertThat(port.loop()).as("the session runs on its socket's loop").isSameAs(connection.loop);
+        SessionPort found = port;
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> nothingWaiting(found, connection));
+        return port;
+    }
+
+    /** Hands the session a probe dispatch and waits for it: true when it went straight out (nothing was waiting). */
+    private static boolean nothingWaiting(SessionPort port, LoopConnection connection) {
+        int before = connection.frames.size();
+        String probe = "probe-" + System.nanoTime();
+        Handout.handOut(node.sessions().directory(), new long[] {numberOf(port)}, new Delivery.Dispatch(
+                "MESSAGE_CREATE", ("{\"content\":\"" + probe + "\"}").getBytes(StandardCharsets.UTF_8)));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> connection.frames.size() > before
+                && connection.frames.get(connection.frames.size() - 1).at("/d/content").asText().equals(probe));
+        return connection.straight.get(connection.straight.size() - 1);
+    }
+
+    private static long numberOf(SessionPort port) {
+        SessionDirectory directory = node.sessions().directory();
+        for (long number : directory.numbers()) {
+            if (directory.port(number) == port) {
+                return number;
+            }
+        }
+        throw new AssertionError("the session has ended");
+    }
+
+    private static void handOut(long[] recipients, String content) {
+        Handout.handOut(node.sessions().directory(), recipients, new Delivery.Dispatch("MESSAGE_CREATE",
+                ("{\"content\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Where the GUILD_CREATE of {@code guild} is among {@code dispatches}, or -1. */
