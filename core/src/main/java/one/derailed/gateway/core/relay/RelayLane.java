@@ -56,7 +56,7 @@ final class RelayLane extends AbstractBehavior<RelayLane.Command> {
         try {
             departed += handOut(directory, hand.sessions(), hand.message());
         } finally {
-            // Release: a relay that reads this count also sees every tell above already in the sessions' mailboxes.
+            // Release: a relay that reads this count also sees every hand-out above in its loop's queue or mailbox.
             finished.setRelease(Relay.finishedSlot(index), ++handled);
         }
         if (departed >= 10_000) {
