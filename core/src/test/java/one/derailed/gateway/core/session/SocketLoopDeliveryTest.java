@@ -230,12 +230,11 @@ class SocketLoopDeliveryTest {
      */
     @Test
     void dispatchesHandedOutAroundAnActorMessageKeepTheirOrderAndTheirNumbers() throws Exception {
-        long cy = data.createUser("cy");
-        long guild = data.createGuild("den", cy);
-        data.addMember(guild, cy);
-        LoopConnection connection = new LoopConnection("test-loop-3");
-        SessionPort port = identified(connection, cy, guild);
-        long[] recipient = {numberOf(port)};
+        OnLoop session = sessionOnLoop("cy", "test-loop-3");
+        LoopConnection connection = session.connection();
+        SessionPort port = session.port();
+        long guild = session.guild();
+        long[] recipient = session.recipient();
 
         CountDownLatch release = connection.hold();
         int before = connection.frames.size();
@@ -295,12 +294,9 @@ class SocketLoopDeliveryTest {
      */
     @Test
     void aHandOutWaitingForItsLoopCountsIntoTheNodesClientBytes() throws Exception {
-        long dee = data.createUser("dee");
-        long guild = data.createGuild("attic", dee);
-        data.addMember(guild, dee);
-        LoopConnection connection = new LoopConnection("test-loop-4");
-        SessionPort port = identified(connection, dee, guild);
-        long[] recipient = {numberOf(port)};
+        OnLoop session = sessionOnLoop("dee", "test-loop-4");
+        LoopConnection connection = session.connection();
+        long[] recipient = session.recipient();
         ClientBytes bytes = node.metrics().clientBytes();
 
         CountDownLatch release = connection.hold();
@@ -322,6 +318,22 @@ class SocketLoopDeliveryTest {
         Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> bytes.held(ClientBytes.Kind.MAILBOXES) <= waitingBefore);
         connection.loop.shutdown();
+    }
+
+    /** A session on a loop of its own, its guild, and the number the relay hands it messages by. */
+    private record OnLoop(LoopConnection connection, SessionPort port, long guild, long[] recipient) {}
+
+    /**
+     * A new user {@code name} in a guild of their own, identified on a connection with a loop named {@code loop};
+     * returns once its guild is there and a dispatch goes straight out (nothing of the session's is waiting).
+     */
+    private static OnLoop sessionOnLoop(String name, String loop) throws Exception {
+        long user = data.createUser(name);
+        long guild = data.createGuild(name + "'s guild", user);
+        data.addMember(guild, user);
+        LoopConnection connection = new LoopConnection(loop);
+        SessionPort port = identified(connection, user, guild);
+        return new OnLoop(connection, port, guild, new long[] {numberOf(port)});
     }
 
     /** Identifies {@code user} on {@code connection}, waits for its guild, and until a dispatch goes straight out. */
