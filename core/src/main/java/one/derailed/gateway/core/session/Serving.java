@@ -50,6 +50,10 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
                 state.memberRequests--;
                 yield this;
             }
+            case SessionProtocol.EndWithNode end -> {
+                state.services.metrics().sessionEnded("node-left");
+                yield Behaviors.stopped();
+            }
             case SessionProtocol.GetBufferStats get -> {
                 get.replyTo().tell(state.numbering.stats(state.connection != null));
                 yield this;

@@ -39,6 +39,13 @@ public final class SessionProtocol {
      */
     public enum Reclaim implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+    /**
+     * The node is leaving and this session could not move to another: it ends now, unsubscribing and detaching while
+     * its guilds and user are still here to hear it (their shards are handed off next), rather than with the actor
+     * system, after them.
+     */
+    public enum EndWithNode implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
     /** Asks for the replay buffer's accounting. */
     public record GetBufferStats(ActorRef<BufferStats> replyTo)
             implements Command, NoSerializationVerificationNeeded {}
