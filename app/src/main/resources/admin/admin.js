@@ -126,6 +126,7 @@ async function refresh() {
     drawNodes(view);
     drawGuilds(view.top_guilds);
     drawCharts(view);
+    redrawLookup(false);
   } catch (failure) {
     badge.textContent = failure.status === 401 ? "token needed" : "no answer: " + failure.message;
     badge.className = "badge error";
@@ -184,9 +185,10 @@ function drawGuilds(guilds) {
 function drawCharts(view) {
   const seconds = view.sample_interval_ms / 1000;
   const samples = view.samples;
-  const minutes = Math.round(samples.length * seconds / 60);
+  const span = samples.length * seconds;
   document.getElementById("window").textContent = samples.length
-      ? "(" + minutes + " min, a point every " + seconds + " s, all nodes)" : "(the first samples come in shortly)";
+      ? "(" + (span < 120 ? span + " s" : Math.round(span / 60) + " min") + ", a point every " + seconds
+        + " s, all nodes added up)" : "(the first samples come in shortly)";
   const per = f => samples.map(s => ({at: s.at, value: f(s) / seconds}));
   const codes = [...new Set(samples.flatMap(s => Object.keys(s.closes)))].sort();
   const charts = document.getElementById("charts");
@@ -224,31 +226,51 @@ function chart(title, series) {
 
 // --- lookups -------------------------------------------------------------------------------------------------------
 
+// The lookup shown stays live: each poll asks again and redraws its heading and table (never the form under them,
+// which the operator may be filling in).
+let lookup = null;
+
 async function findUser(id) {
+  lookup = {kind: "user", id};
+  await redrawLookup(true);
+}
+
+async function findSession(id) {
+  lookup = {kind: "session", id};
+  await redrawLookup(true);
+}
+
+async function redrawLookup(fresh) {
+  if (lookup === null) return;
+  const shown = lookup;
   const out = document.getElementById("lookup");
   try {
-    const user = await api("user?id=" + encodeURIComponent(id));
-    out.replaceChildren(
+    if (shown.kind === "user") {
+      const user = await api("user?id=" + encodeURIComponent(shown.id));
+      if (shown !== lookup) return;
+      const parts = [
         el("h3", {}, "user " + user.id, user.username ? " (" + user.username + ")" : " (not in the database)",
             ": " + user.session_count + " session" + (user.session_count === 1 ? "" : "s")),
         sessionTable(user.sessions),
         user.unanswered_nodes.length || user.unanswered_sessions ? el("p", {class: "muted"},
-            "not described: " + user.unanswered_sessions + " sessions, nodes " + user.unanswered_nodes.join(", ")) : "",
-        disconnectForm(user));
+            "not described in time: " + user.unanswered_sessions + " sessions"
+            + (user.unanswered_nodes.length ? ", nodes " + user.unanswered_nodes.join(", ") : "")) : ""];
+      if (fresh || !document.getElementById("lookup-result")) {
+        out.replaceChildren(el("div", {id: "lookup-result"}, parts), disconnectForm(user));
+      } else {
+        document.getElementById("lookup-result").replaceChildren(...parts.filter(p => p !== ""));
+      }
+    } else {
+      const session = await api("session?id=" + encodeURIComponent(shown.id));
+      if (shown !== lookup) return;
+      out.replaceChildren(el("h3", {}, "session " + session.session_id), sessionTable([session]),
+          el("button", {onclick: () => { setValue("user-id", session.user_id); findUser(session.user_id); }},
+              "show user " + session.user_id + ", to disconnect it"));
+    }
   } catch (failure) {
-    out.replaceChildren(el("p", {class: "error"}, failure.message));
-  }
-}
-
-async function findSession(id) {
-  const out = document.getElementById("lookup");
-  try {
-    const session = await api("session?id=" + encodeURIComponent(id));
-    out.replaceChildren(el("h3", {}, "session " + session.session_id), sessionTable([session]),
-        el("button", {onclick: () => { setValue("user-id", session.user_id); findUser(session.user_id); }},
-            "show user " + session.user_id));
-  } catch (failure) {
-    out.replaceChildren(el("p", {class: "error"}, failure.message));
+    if (shown === lookup && (fresh || failure.status !== undefined)) {
+      out.replaceChildren(el("p", {class: "error"}, failure.message));
+    }
   }
 }
 
@@ -271,13 +293,14 @@ function disconnectForm(user) {
           + (c.resumable ? " (resumable)" : c.reconnects ? " (identify anew)" : " (client stops)"))));
   const reason = el("input", {id: "disconnect-reason", placeholder: "reason the client sees (optional)",
     maxlength: 123, autocomplete: "off"});
-  const go = el("button", {id: "disconnect-go", class: "danger", type: "submit"}, "Disconnect");
+  const go = el("button", {id: "disconnect-go", class: "danger", type: "submit",
+    title: "closes every socket of this user, on every node, with the chosen code"}, "Disconnect the user's sessions");
   return el("form", {class: "row", onsubmit: async event => {
     event.preventDefault();
     const body = {user_id: user.id, code: Number(select.value)};
     if (reason.value) body.reason = reason.value;
     await act("disconnect user " + user.id + " with " + select.value, "disconnect", body);
-    findUser(user.id);
+    redrawLookup(false);
   }}, select, reason, go);
 }
 
