@@ -88,6 +88,8 @@ final class RunCommand implements Callable<Integer> {
                 + "/healthz");
         System.out.println("  Metrics    http://" + settings.operator().host() + ":" + gateway.operatorPort()
                 + "/metrics");
+        System.out.println("  Admin      http://" + settings.operator().host() + ":" + gateway.operatorPort()
+                + "/admin");
         if (!demo.isEmpty()) {
             System.out.println();
             System.out.println("Seeded a demo on the empty embedded database. Tokens:");
