@@ -54,6 +54,9 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
                 state.services.metrics().sessionEnded("node-left");
                 yield Behaviors.stopped();
             }
+            case SessionProtocol.Describe describe -> OperatorControls.describe(state, this, describe);
+            case SessionProtocol.Disconnect disconnect -> OperatorControls.disconnect(state, this, disconnect);
+            case SessionProtocol.Reconnect reconnect -> OperatorControls.reconnect(state, this);
             case SessionProtocol.GetBufferStats get -> {
                 get.replyTo().tell(state.numbering.stats(state.connection != null));
                 yield this;

@@ -1,6 +1,7 @@
 package one.derailed.gateway.core.session;
 
 import one.derailed.gateway.protocol.ClientPayload;
+import one.derailed.gateway.protocol.CloseCode;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -53,4 +54,17 @@ public final class SessionProtocol {
     /** The replay buffer's accounting; {@code peakBytes} never passes {@code maxBytes}. */
     public record BufferStats(int events, long bytes, int peakEvents, long peakBytes, int maxEvents, long maxBytes,
                               long evicted, boolean connected) {}
+
+    /** An operator asks what this session is (the admin page's lookup); a session past READY answers. */
+    public record Describe(ActorRef<SessionDescription> replyTo)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /**
+     * An operator closes this session's socket with {@code code} ({@code reason} reaches the client): a code that
+     * forbids resuming also ends the session, connected or not; a resumable one leaves it waiting for a RESUME.
+     */
+    public record Disconnect(CloseCode code, String reason) implements Command, NoSerializationVerificationNeeded {}
+
+    /** An operator tells this session's client to reconnect: op 7, then a resumable close (4000), as a leave does. */
+    public enum Reconnect implements Command, NoSerializationVerificationNeeded { INSTANCE }
 }
