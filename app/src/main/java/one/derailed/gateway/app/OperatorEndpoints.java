@@ -1,6 +1,7 @@
 package one.derailed.gateway.app;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import one.derailed.gateway.app.admin.AdminRoutes;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.node.GatewayNode;
 import one.derailed.gateway.http.Endpoint;
@@ -10,15 +11,15 @@ import one.derailed.gateway.http.Responses;
 import one.derailed.gateway.http.Router;
 
 /**
- * OperatorEndpoints is what a node serves on its operator listener: {@code GET /metrics} (Prometheus text), and
- * {@code /healthz} and {@code /readyz} as on the clients' port, for tools that only reach this one. Endpoints for
- * operators are added here, to {@link #router}.
+ * OperatorEndpoints is what a node serves on its operator listener: {@code GET /metrics} (Prometheus text),
+ * {@code /healthz} and {@code /readyz} as on the clients' port, for tools that only reach this one, and the admin
+ * page and API ({@link AdminRoutes}). Endpoints for operators are added here, to {@link #router}.
  */
 final class OperatorEndpoints {
     private OperatorEndpoints() {}
 
-    static Router router(GatewayNode node) {
-        return Router.builder()
+    static Router router(GatewayNode node, boolean tokenRequired) {
+        return AdminRoutes.addTo(Router.builder(), node, tokenRequired)
                 .get("/metrics", Endpoint.of(request -> Responses.text(HttpResponseStatus.OK,
                         "text/plain; version=0.0.4; charset=utf-8", node.metrics().scrape())))
                 .get("/healthz", Endpoint.of(request -> Responses.json(HttpResponseStatus.OK,
@@ -31,7 +32,8 @@ final class OperatorEndpoints {
 
     /** Starts the operator listener of {@code node} as {@code settings} say. */
     static OperatorServer start(GatewaySettings.Operator settings, GatewayNode node) throws InterruptedException {
-        return OperatorServer.start(new OperatorSettings(settings.host(), settings.port(), settings.token(),
-                settings.allowUnauthenticatedRemote()), router(node));
+        OperatorSettings operator = new OperatorSettings(settings.host(), settings.port(), settings.token(),
+                settings.allowUnauthenticatedRemote());
+        return OperatorServer.start(operator, router(node, operator.requiresToken()));
     }
 }

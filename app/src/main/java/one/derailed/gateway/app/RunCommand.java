@@ -49,13 +49,29 @@ final class RunCommand implements Callable<Integer> {
         // SIGTERM: Pekko's own JVM hook runs the one shutdown sequence (Gateway's steps are in it); this hook only
         // waits for it to end and closes the database, so the JVM exits after a clean leave.
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "derailed-shutdown"));
+        Runnable closeOnce = closeOnce(gateway, stopped);
+        Runtime.getRuntime().addShutdownHook(new Thread(closeOnce, "derailed-shutdown"));
+        // A leave started inside the node (an operator's drain, the cluster downing it) ends the process too.
+        gateway.node().system().getWhenTerminated().thenRun(() -> new Thread(closeOnce, "derailed-left").start());
         printWelcome(settings, gateway, database, demo);
         stopped.await();
         return 0;
+    }
+
+    /** Closes the gateway once, whichever comes first (SIGTERM or the node's own leave), then lets call() return. */
+    private static Runnable closeOnce(Gateway gateway, CountDownLatch stopped) {
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closing.compareAndSet(false, true)) {
+                gateway.close();
+                stopped.countDown();
+            }
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     private static void printWelcome(GatewaySettings settings, Gateway gateway, Database database,
@@ -72,6 +88,8 @@ final class RunCommand implements Callable<Integer> {
                 + "/healthz");
         System.out.println("  Metrics    http://" + settings.operator().host() + ":" + gateway.operatorPort()
                 + "/metrics");
+        System.out.println("  Admin      http://" + settings.operator().host() + ":" + gateway.operatorPort()
+                + "/admin");
         if (!demo.isEmpty()) {
             System.out.println();
             System.out.println("Seeded a demo on the empty embedded database. Tokens:");

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * OperatorServer is the operator listener: a small HTTP/1.1 server on a port of its own (loopback by default), apart
  * from the clients' port, on one event loop thread of its own, so a scrape never waits behind client traffic and
  * clients never see operator endpoints. What it serves is a {@link Router}; a request without the configured bearer
- * token is answered 401. The edge's HTTP limits hold here too: {@link HttpLimits}, {@link RequestDeadline},
- * {@link BadRequests}, {@link ConnectionLimit} ({@value #MAX_CONNECTIONS} connections, {@value #MAX_PIPELINED}
- * pipelined requests each).
+ * token is answered 401, except for the static files the router serves without one. The edge's HTTP limits hold here
+ * too: {@link HttpLimits}, {@link RequestDeadline}, {@link BadRequests}, {@link ConnectionLimit}
+ * ({@value #MAX_CONNECTIONS} connections, {@value #MAX_PIPELINED} pipelined requests each).
  */
 public final class OperatorServer implements AutoCloseable {
     /** Connections at once; operators and scrapers need a handful. */
@@ -112,12 +112,13 @@ public final class OperatorServer implements AutoCloseable {
 
         @Override
         protected CompletionStage<FullHttpResponse> answer(ChannelHandlerContext ctx, FullHttpRequest request) {
-            if (token != null && !token.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            if (token != null && !router.isOpen(request.method(), uri.path())
+                    && !token.accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
                 FullHttpResponse refused = Responses.error(HttpResponseStatus.UNAUTHORIZED);
                 refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
                 return CompletableFuture.completedFuture(refused);
             }
-            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             return router.route(new Request(request.method(), uri.path(), uri.parameters(),
                     request.headers().copy(), ByteBufUtil.getBytes(request.content())));
         }

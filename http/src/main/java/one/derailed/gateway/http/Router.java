@@ -17,9 +17,12 @@ import java.util.stream.Collectors;
  */
 public final class Router {
     private final Map<String, Map<HttpMethod, Endpoint>> routes;
+    /** Paths whose GET (and HEAD) is served without the bearer token. */
+    private final java.util.Set<String> open;
 
-    private Router(Map<String, Map<HttpMethod, Endpoint>> routes) {
+    private Router(Map<String, Map<HttpMethod, Endpoint>> routes, java.util.Set<String> open) {
         this.routes = routes;
+        this.open = open;
     }
 
     public static Builder builder() {
@@ -29,6 +32,11 @@ public final class Router {
     /** The paths served, for an index page or a log line. */
     public java.util.Set<String> paths() {
         return routes.keySet();
+    }
+
+    /** Whether a request needs no token: a GET or HEAD of a path routed with {@link Builder#getWithoutToken}. */
+    boolean isOpen(HttpMethod method, String path) {
+        return (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) && open.contains(path);
     }
 
     CompletionStage<FullHttpResponse> route(Request request) {
@@ -57,8 +65,19 @@ public final class Router {
     /** Builder collects routes; a path and method may be given once. */
     public static final class Builder {
         private final Map<String, Map<HttpMethod, Endpoint>> routes = new LinkedHashMap<>();
+        private final java.util.Set<String> open = new java.util.HashSet<>();
 
         public Builder get(String path, Endpoint endpoint) {
+            return route(HttpMethod.GET, path, endpoint);
+        }
+
+        /**
+         * A GET answered without the bearer token, for static files that carry no data (a page and its script): a
+         * browser's navigation cannot send {@code Authorization}, so the page asks for the token and its own requests
+         * send it. Whatever the page then reads or does goes through routes that need the token.
+         */
+        public Builder getWithoutToken(String path, Endpoint endpoint) {
+            open.add(path);
             return route(HttpMethod.GET, path, endpoint);
         }
 
@@ -79,7 +98,7 @@ public final class Router {
         public Router build() {
             Map<String, Map<HttpMethod, Endpoint>> frozen = new LinkedHashMap<>();
             routes.forEach((path, byMethod) -> frozen.put(path, Map.copyOf(byMethod)));
-            return new Router(java.util.Collections.unmodifiableMap(frozen));
+            return new Router(java.util.Collections.unmodifiableMap(frozen), java.util.Set.copyOf(open));
         }
     }
 }

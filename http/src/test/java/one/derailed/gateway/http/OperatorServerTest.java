@@ -38,6 +38,9 @@ class OperatorServerTest {
                     return answer;
                 })
                 .post("/hello", Endpoint.of(request -> Responses.json(HttpResponseStatus.ACCEPTED, "{}")))
+                .getWithoutToken("/page", Endpoint.of(request -> Responses.text(HttpResponseStatus.OK, "text/html",
+                        "<p>no data here</p>")))
+                .post("/page", Endpoint.of(request -> Responses.json(HttpResponseStatus.ACCEPTED, "{}")))
                 .build();
         server = OperatorServer.start(settings, router);
         return server.port();
@@ -83,6 +86,24 @@ class OperatorServerTest {
             assertThat(http.read().status()).isEqualTo(401);
             http.send("GET /hello?who=me HTTP/1.1\r\nHost: x\r\nAuthorization: bearer s3cret\r\n\r\n");
             assertThat(http.read().body()).isEqualTo("hello me");
+        }
+    }
+
+    @Test
+    void aPageRoutedWithoutTokenIsServedToABrowserButNothingElseIs() throws Exception {
+        int port = start(new OperatorSettings("127.0.0.1", 0, "s3cret", false));
+        try (RawHttp http = new RawHttp(port)) {
+            http.send(RawHttp.get("/page"));
+            RawHttp.Answer page = http.read();
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).isEqualTo("<p>no data here</p>");
+            http.send("HEAD /page HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(http.readHeadOnly().status()).isEqualTo(200);
+            // the same path with another method, and every other path, still need the token
+            http.send("POST /page HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+            assertThat(http.read().status()).isEqualTo(401);
+            http.send(RawHttp.get("/hello"));
+            assertThat(http.read().status()).isEqualTo(401);
         }
     }
 

@@ -23,7 +23,8 @@ public record GatewaySettings(
         Operator operator,
         Overload overload,
         Set<String> roles,
-        boolean seedDemo) {
+        boolean seedDemo,
+        Admin admin) {
 
     /**
      * Every role a node can run, in the order docs list them. {@code websocket} accepts clients (a node without it
@@ -167,6 +168,25 @@ public record GatewaySettings(
      */
     public record RelayLanes(int count, int splitAbove) {}
 
+    /**
+     * The admin page and API ({@code core/admin}): how long the node serving them waits for each node's answer, how
+     * often each node samples its rates and how many samples it keeps, how many guilds its census tracks and how many
+     * of them it reports, and how many of a user's sessions a lookup describes.
+     */
+    public record Admin(Duration askTimeout, Duration sampleInterval, int samples, int trackedGuilds, int topGuilds,
+                        int describedSessions) {
+        public Admin {
+            if (sampleInterval.toMillis() < 1000) {
+                throw new IllegalArgumentException("derailed.admin.sample-interval must be at least 1s");
+            }
+            if (samples < 2 || trackedGuilds < 1 || topGuilds < 1 || describedSessions < 1) {
+                throw new IllegalArgumentException("derailed.admin: history must hold two samples, and "
+                        + "tracked-guilds, top-guilds and described-sessions must be positive");
+            }
+            topGuilds = Math.min(topGuilds, trackedGuilds);
+        }
+    }
+
     public static GatewaySettings from(Config root) {
         Config c = root.getConfig("derailed");
         Config ws = c.getConfig("websocket");
@@ -214,7 +234,15 @@ public record GatewaySettings(
                         operator.getBoolean("allow-unauthenticated-remote")),
                 new Overload(maxClientBytes(root)),
                 roles(c.getStringList("roles")),
-                c.getBoolean("seed-demo"));
+                c.getBoolean("seed-demo"),
+                admin(c.getConfig("admin")));
+    }
+
+    private static Admin admin(Config a) {
+        Duration interval = a.getDuration("sample-interval");
+        return new Admin(a.getDuration("ask-timeout"), interval,
+                (int) Math.max(2, a.getDuration("history").toMillis() / Math.max(1, interval.toMillis())),
+                a.getInt("tracked-guilds"), a.getInt("top-guilds"), a.getInt("described-sessions"));
     }
 
     private static Limits limits(Config c) {

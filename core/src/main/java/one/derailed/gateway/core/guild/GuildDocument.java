@@ -44,6 +44,10 @@ final class GuildDocument {
         return guildId;
     }
 
+    String name() {
+        return guild.path("name").asText("");
+    }
+
     long memberCount() {
         return memberCount;
     }

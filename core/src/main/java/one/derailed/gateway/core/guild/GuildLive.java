@@ -44,6 +44,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     private final Map<SessionKey, Subscribe> checking = new HashMap<>();
     /** Renewals from an incarnation this one does not know, waiting for a handover that may tell. */
     private final Map<SessionKey, Subscribe> awaitingHandover = new LinkedHashMap<>();
+    private final one.derailed.gateway.core.admin.GuildCensus.Entry census;
 
     private record SessionKey(ActorRef<RelayProtocol.Command> relay, long session) {}
 
@@ -54,13 +55,21 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
         this.state = new GuildState(self.guildId);
         this.limits = self.services.limits();
         this.controls = controls;
+        this.census = self.services.census().enter(self.guildId, document.name());
         this.removals = new RecentRemovals(self.services.settings().removalMemory(),
                 self.services.settings().removalMemoryMaxUsers());
         self.context.setReceiveTimeout(self.services.settings().idleTimeout(), GuildSignals.IdleTimeout.INSTANCE);
     }
 
+    /** After every message: the node's census hears the online count when it changed (a comparison otherwise). */
     @Override
     public Behavior<Command> onMessage(Command command) {
+        Behavior<Command> next = handle(command);
+        census.online(state.onlineCount(), document.memberCount());
+        return next;
+    }
+
+    private Behavior<Command> handle(Command command) {
         return switch (command) {
             case Subscribe subscribe -> onSubscribe(subscribe);
             case GuildProtocol.Unsubscribe unsubscribe -> onUnsubscribe(unsubscribe);
@@ -96,6 +105,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
     @Override
     public Behavior<Command> onSignal(Signal signal) {
         if (signal instanceof PostStop) {
+            census.leave();
             self.services.metrics().guildStopped();
         }
         return this;

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import one.derailed.gateway.core.admin.ClusterAdmin;
+import one.derailed.gateway.core.admin.GuildCensus;
+import one.derailed.gateway.core.admin.NodeAdmin;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.guild.Guild;
 import one.derailed.gateway.core.guild.GuildProtocol;
@@ -54,10 +57,12 @@ public final class GatewayNode implements AutoCloseable {
     private final EventIngress ingress;
     private final GatewayMetrics metrics;
     private final ActorRef<ReadyProtocol.Command> readyWorkers;
+    private final ClusterAdmin admin;
 
     private GatewayNode(GatewaySettings settings, Database database, ActorSystem<Void> system,
                         SessionLauncher sessions, EventIngress ingress, GatewayMetrics metrics,
-                        ActorRef<ReadyProtocol.Command> readyWorkers) {
+                        ActorRef<ReadyProtocol.Command> readyWorkers, ClusterAdmin admin) {
+        this.admin = admin;
         this.metrics = metrics;
         this.readyWorkers = readyWorkers;
         this.settings = settings;
@@ -110,11 +115,18 @@ public final class GatewayNode implements AutoCloseable {
         ClusterSharding sharding = ClusterSharding.get(system);
         GuildServices guildServices = new GuildServices(database.store(), storeExecutor,
                 (userId, command) -> sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId)).tell(command),
-                (guildId, command) -> sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId))
-                        .tell(command),
-                settings.guilds(), settings.limits(), metrics);
+                (guildId, command) -> {
+                    if (NextIncarnation.possible(system, "guilds")) {
+                        sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId)).tell(command);
+                    }
+                },
+                settings.guilds(), settings.limits(), metrics, new GuildCensus(settings.admin().trackedGuilds()));
         User.Services userServices = new User.Services(settings.sessions().startLimits(), settings.guilds(),
-                (userId, command) -> sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId)).tell(command),
+                (userId, command) -> {
+                    if (NextIncarnation.possible(system, "users")) {
+                        sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId)).tell(command);
+                    }
+                },
                 metrics);
         // Entities live on nodes with their role; elsewhere init starts a proxy that finds them. When Cluster
         // Sharding moves one, it tells it to hand off (rather than stop it outright), so it can pass on to its next
@@ -131,10 +143,13 @@ public final class GatewayNode implements AutoCloseable {
         ActorRef<ReadyProtocol.Command> ready = startReady(system, settings, database, metrics);
         SessionServices sessionServices = new SessionServices(directory, ready, sharding, relay, settings.sessions(),
                 settings.limits(), settings.webSocket().publicUrl(), settings.roles().contains("ready"), metrics);
+        ClusterAdmin admin = NodeAdmin.start(system, new NodeAdmin.Services(
+                ClusterAdmin.nodeName(cluster.selfMember().address()), settings, directory, metrics,
+                guildServices.census()), database.store(), storeExecutor);
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices,
                         settings.sessions().handoff()),
                 new ShardedEventIngress(sharding, settings.ingress().askTimeout(),
-                        settings.limits().maxEventBytes(), metrics), metrics, ready);
+                        settings.limits().maxEventBytes(), metrics), metrics, ready, admin);
     }
 
     /**
@@ -179,6 +194,11 @@ public final class GatewayNode implements AutoCloseable {
     public java.util.concurrent.CompletionStage<UserProtocol.StartLimit> sessionStartLimit(long userId) {
         return ClusterSharding.get(system).entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId))
                 .ask(UserProtocol.GetStartLimit::new, settings.ingress().askTimeout());
+    }
+
+    /** The admin page's and API's view of the cluster and its actions, asked from this node. */
+    public ClusterAdmin admin() {
+        return admin;
     }
 
     public GatewayMetrics metrics() {

@@ -51,6 +51,13 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
                 state.memberRequests--;
                 yield this;
             }
+            case SessionProtocol.EndWithNode end -> {
+                state.services.metrics().sessionEnded("node-left");
+                yield Behaviors.stopped();
+            }
+            case SessionProtocol.Describe describe -> OperatorControls.describe(state, this, describe);
+            case SessionProtocol.Disconnect disconnect -> OperatorControls.disconnect(state, this, disconnect);
+            case SessionProtocol.Reconnect reconnect -> OperatorControls.reconnect(state, this);
             case SessionProtocol.GetBufferStats get -> {
                 get.replyTo().tell(state.numbering.stats(state.connection != null));
                 yield this;

@@ -42,8 +42,15 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
     /** How long a claim waits before it is made again when the session was busy moving. */
     private static final Duration CLAIM_RETRY = Duration.ofMillis(100);
 
-    private record CheckEvacuation(ActorRef<Evacuated> replyTo, long deadlineNanos)
+    /**
+     * {@code stayed}: -1 while sessions are moving (until {@code deadlineNanos}); then how many could not move and
+     * were told to end (waited for until {@code deadlineNanos}).
+     */
+    private record CheckEvacuation(ActorRef<Evacuated> replyTo, long deadlineNanos, int stayed)
             implements Command, NoSerializationVerificationNeeded {}
+
+    /** How long sessions that could not move get to end (unsubscribe, detach) before the shards are handed off. */
+    static final Duration END_WAIT = Duration.ofSeconds(2);
 
     public static Behavior<Command> create(SessionServices services, Duration locateTimeout) {
         return Behaviors.supervise(Behaviors.<Command>setup(context -> Behaviors.withTimers(
@@ -222,24 +229,35 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
      */
     private Behavior<Command> onEvacuate(Evacuate evacuate) {
         List<ActorRef<Command>> targets = new ArrayList<>(peers);
+        long deadline = System.nanoTime() + evacuate.deadline().toNanos();
         if (targets.isEmpty()) {
-            evacuate.replyTo().tell(new Evacuated(services.directory().size()));
+            endRemaining(new CheckEvacuation(evacuate.replyTo(), deadline, services.directory().size()));
             return this;
         }
         services.directory().forEach(session ->
                 session.tell(new MoveProtocol.MoveTo(targets.get(nextPeer++ % targets.size()), null)));
-        getContext().getSelf().tell(new CheckEvacuation(evacuate.replyTo(),
-                System.nanoTime() + evacuate.deadline().toNanos()));
+        getContext().getSelf().tell(new CheckEvacuation(evacuate.replyTo(), deadline, -1));
         return this;
     }
 
     private Behavior<Command> onCheckEvacuation(CheckEvacuation check) {
         int remaining = services.directory().size();
-        if (remaining == 0 || System.nanoTime() >= check.deadlineNanos()) {
-            check.replyTo().tell(new Evacuated(remaining));
-        } else {
+        if (remaining == 0) {
+            check.replyTo().tell(new Evacuated(check.stayed() < 0 ? 0 : check.stayed()));
+        } else if (System.nanoTime() < check.deadlineNanos()) {
             timers.startSingleTimer(check, Duration.ofMillis(50));
+        } else if (check.stayed() < 0) {
+            endRemaining(new CheckEvacuation(check.replyTo(), 0, remaining));
+        } else {
+            check.replyTo().tell(new Evacuated(check.stayed())); // some did not end in time: the actor system ends them
         }
         return this;
+    }
+
+    /** The sessions that could not move end now, while their guilds and users still hear them; then the answer. */
+    private void endRemaining(CheckEvacuation check) {
+        services.directory().forEach(session -> session.tell(SessionProtocol.EndWithNode.INSTANCE));
+        getContext().getSelf().tell(new CheckEvacuation(check.replyTo(), System.nanoTime() + END_WAIT.toNanos(),
+                check.stayed()));
     }
 }

@@ -51,11 +51,15 @@ public final class SessionLauncher {
                 .handle((located, failure) -> failure == null ? located.session() : null);
     }
 
-    /** Moves every session on this node to the other nodes; completes with how many could not move. */
+    /**
+     * Moves every session on this node to the other nodes; those that could not move end (unsubscribing while their
+     * guilds are still here). Completes with how many could not move.
+     */
     public CompletionStage<Integer> evacuate() {
         Duration deadline = handoffSettings.evacuateDeadline();
         return AskPattern.<HandoffProtocol.Command, HandoffProtocol.Evacuated>ask(handoff,
-                        replyTo -> new HandoffProtocol.Evacuate(deadline, replyTo), deadline.plusSeconds(1),
+                        replyTo -> new HandoffProtocol.Evacuate(deadline, replyTo),
+                        deadline.plus(SessionHandoff.END_WAIT).plusSeconds(1),
                         system.scheduler())
                 .handle((evacuated, failure) -> failure == null ? evacuated.remaining()
                         : services.directory().size());

@@ -1,6 +1,7 @@
 package one.derailed.gateway.core.session;
 
 import one.derailed.gateway.protocol.ClientPayload;
+import one.derailed.gateway.protocol.CloseCode;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -39,6 +40,13 @@ public final class SessionProtocol {
      */
     public enum Reclaim implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+    /**
+     * The node is leaving and this session could not move to another: it ends now, unsubscribing and detaching while
+     * its guilds and user are still here to hear it (their shards are handed off next), rather than with the actor
+     * system, after them.
+     */
+    public enum EndWithNode implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
     /** Asks for the replay buffer's accounting. */
     public record GetBufferStats(ActorRef<BufferStats> replyTo)
             implements Command, NoSerializationVerificationNeeded {}
@@ -46,4 +54,17 @@ public final class SessionProtocol {
     /** The replay buffer's accounting; {@code peakBytes} never passes {@code maxBytes}. */
     public record BufferStats(int events, long bytes, int peakEvents, long peakBytes, int maxEvents, long maxBytes,
                               long evicted, boolean connected) {}
+
+    /** An operator asks what this session is (the admin page's lookup); a session past READY answers. */
+    public record Describe(ActorRef<SessionDescription> replyTo)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /**
+     * An operator closes this session's socket with {@code code} ({@code reason} reaches the client): a code that
+     * forbids resuming also ends the session, connected or not; a resumable one leaves it waiting for a RESUME.
+     */
+    public record Disconnect(CloseCode code, String reason) implements Command, NoSerializationVerificationNeeded {}
+
+    /** An operator tells this session's client to reconnect: op 7, then a resumable close (4000), as a leave does. */
+    public enum Reconnect implements Command, NoSerializationVerificationNeeded { INSTANCE }
 }

@@ -131,6 +131,10 @@ public final class User extends AbstractMatchingBehavior<Command> {
             }
             case UserProtocol.StartSession start -> onStartSession(start);
             case UserProtocol.GetStartLimit get -> onGetStartLimit(get);
+            case UserProtocol.Describe describe -> {
+                describe.replyTo().tell(describeSessions());
+                yield this;
+            }
             case UserProtocol.Handover handover -> onHandover(handover);
             case UserProtocol.HandOff handOff -> handOff();
             case IdleTimeout timeout -> onIdleTimeout();
@@ -266,6 +270,13 @@ public final class User extends AbstractMatchingBehavior<Command> {
         }
         publish.replyTo().tell(new UserProtocol.Delivered(count));
         return this;
+    }
+
+    private UserProtocol.Sessions describeSessions() {
+        List<UserProtocol.NodeSessions> nodes = new ArrayList<>(sessions.size());
+        sessions.forEach((relay, onNode) -> nodes.add(new UserProtocol.NodeSessions(relay,
+                onNode.keySet().stream().mapToLong(Long::longValue).toArray())));
+        return new UserProtocol.Sessions(userId, nodes);
     }
 
     /** Tells every session of the user, connected or awaiting RESUME, to close with 4004; returns how many. */

@@ -61,6 +61,14 @@ public final class UserProtocol {
     public record StartLimit(int total, int remaining, long resetAfterMillis, int maxConcurrency)
             implements CborSerializable {}
 
+    /** An operator asks where the user's sessions are (the admin page's lookup, a disconnect). */
+    public record Describe(ActorRef<Sessions> replyTo) implements Command {}
+
+    /** The user's sessions, per node: the node's relay and the sessions' numbers there. */
+    public record Sessions(long userId, List<NodeSessions> nodes) implements CborSerializable {}
+
+    public record NodeSessions(ActorRef<RelayProtocol.Command> relay, long[] sessions) implements CborSerializable {}
+
     /** Cluster Sharding moves this user to another node: hand over to the next incarnation, then stop. */
     public enum HandOff implements Command { INSTANCE }
 
