@@ -111,6 +111,19 @@ class ClusterCrashIT {
         return process;
     }
 
+    /** The last lines each node printed (cluster membership, downing, shutdown), for a failure's message. */
+    private List<String> nodesOutput() {
+        List<String> lines = new ArrayList<>();
+        for (AutoCloseable resource : started) {
+            if (resource instanceof GatewayProcess process) {
+                lines.add("--- node on port " + process.webSocketPort + ":");
+                List<String> output = process.output;
+                lines.addAll(output.subList(Math.max(0, output.size() - 40), output.size()));
+            }
+        }
+        return lines;
+    }
+
     private GatewayClient online(int port, String token) {
         GatewayClient client = GatewayClient.identified(port, token).heartbeatEvery(Duration.ofSeconds(10));
         started.add(client);
@@ -126,8 +139,14 @@ class ClusterCrashIT {
     private GatewayClient identifiedAnew(List<Integer> ports, String token, Duration bound) throws Exception {
         long deadline = System.nanoTime() + bound.toNanos();
         for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
-            GatewayClient client = GatewayClient.connect(ports.get(attempt % ports.size()))
-                    .heartbeatEvery(Duration.ofSeconds(10));
+            GatewayClient client;
+            try {
+                client = GatewayClient.connect(ports.get(attempt % ports.size())).heartbeatEvery(Duration.ofSeconds(10));
+            } catch (java.util.concurrent.CompletionException refused) {
+                // a library retries a refused connection too; what the survivors printed says why, if it lasts
+                Thread.sleep(1000);
+                continue;
+            }
             started.add(client);
             client.expectOp(10);
             client.identify(token, null);
@@ -139,7 +158,8 @@ class ClusterCrashIT {
             client.close();
             Thread.sleep(1000);
         }
-        throw new AssertionError("no survivor answered IDENTIFY with READY within " + bound);
+        throw new AssertionError("no survivor answered IDENTIFY with READY within " + bound + "; the nodes printed:\n"
+                + String.join("\n", nodesOutput()));
     }
 
     private static Predicate<JsonNode> presence(String userId, String status) {

@@ -54,7 +54,7 @@ class ResumePropertyTest {
         return cut.list().ofMinSize(1).ofMaxSize(3);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void everyEventArrivesExactlyOnceInOrderAcrossRandomCuts(@ForAll("cuts") List<Cut> cuts) {
         long user = gw.data.createUser("prop");
         long guild = gw.data.createGuild("prop", user);

@@ -297,6 +297,9 @@ final class ScenarioCommand implements Callable<Integer> {
         jvm.add("-Dlogback.configurationFile=" + logback);
         // Reruns against the same prepared users must not meet Discord's 1,000 session starts a day.
         jvm.add("-Dderailed.sessions.session-start-limit.total=1000000");
+        // The generator's connections come from a few loopback addresses: the edge's per-address bound on connections
+        // not identified yet (256) would answer most of a storm 503 at accept.
+        jvm.add("-Dderailed.websocket.max-unidentified-per-address=20000");
         jvm.addAll(ClusterSettings.forBench(plan));
         jvm.addAll(o.serverOpts);
         List<String> core = new ArrayList<>(o.coreOpts);
@@ -415,7 +418,8 @@ final class ScenarioCommand implements Callable<Integer> {
 
     private List<String> nodeFlagsPreview(Plan plan) {
         List<String> flags = new ArrayList<>(List.of("-XX:+UseG1GC", "-XX:TrimNativeHeapInterval=10000",
-                "-Dderailed.sessions.session-start-limit.total=1000000"));
+                "-Dderailed.sessions.session-start-limit.total=1000000",
+                "-Dderailed.websocket.max-unidentified-per-address=20000"));
         flags.addAll(ClusterSettings.forBench(plan));
         flags.addAll(o.serverOpts);
         return flags;
