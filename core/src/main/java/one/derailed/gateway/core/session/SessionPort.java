@@ -59,7 +59,7 @@ public final class SessionPort {
      */
     public void hand(SessionProtocol.Command message) {
         if (message instanceof Delivery.Dispatch dispatch && state.live && state.connection != null
-                && nothingWaiting()) {
+                && !loopStopped() && nothingWaiting()) {
             try {
                 state.dispatch(dispatch.event(), dispatch.data());
             } catch (RuntimeException failure) {
@@ -70,6 +70,16 @@ public final class SessionPort {
             return;
         }
         session.tell(message);
+    }
+
+    /**
+     * Whether this port's loop has shut down. It still runs the tasks it had queued then, but the session's actor now
+     * runs on Pekko's dispatcher ({@link SocketLoopDispatchers}), on another thread: a dispatch written from here could
+     * touch the session's state at the same time, so it goes to the mailbox. Before that, the actor runs only on this
+     * loop; and the loop's shutdown is a step of its own thread, so it cannot come in the middle of this task.
+     */
+    private boolean loopStopped() {
+        return loop instanceof java.util.concurrent.ExecutorService service && service.isShutdown();
     }
 
     /**
