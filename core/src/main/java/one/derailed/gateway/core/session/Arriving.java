@@ -16,14 +16,19 @@ import org.apache.pekko.actor.typed.Signal;
  * in each guild that held it and in its user ({@code Move}); each sends the old node a drain marker behind everything
  * it sent there. What the old incarnation passes on ({@link MoveProtocol.Handed}) is applied at once; what comes here
  * directly waits until every marker has come, so that, per source, everything sent through the old node comes first.
- * A resume waits too. Markers missing after the move timeout (the old node died mid-move) end the session rather than
- * let it resume with a gap.
+ * A resume waits too. A Move may be lost (Cluster Sharding drops what it buffered for a shard that a leaving node
+ * hands off): those whose marker has not come are sent again every third of the move timeout, and a second marker
+ * from a source counts once. Markers missing after the move timeout (the old node died mid-move) end the session
+ * rather than let it resume with a gap.
  */
 final class Arriving extends Serving {
     private final List<Delivery> held = new ArrayList<>();
     private final List<SessionProtocol.Resume> resumes = new ArrayList<>();
     private final Duration window;
-    private int drainsLeft;
+    private final MoveProtocol.Snapshot snapshot;
+    /** The guilds (by id, with the incarnation the snapshot names) and the user whose drain marker has not come. */
+    private final java.util.Map<Long, Long> guildsToDrain = new java.util.HashMap<>();
+    private boolean userToDrain = true;
 
     Arriving(SessionState state, MoveProtocol.Snapshot snapshot) {
         super(state);
@@ -37,28 +42,43 @@ final class Arriving extends Serving {
         state.numbering.restore(snapshot.seq(), snapshot.replay());
         state.guilds.restore(snapshot.guilds());
         this.window = Duration.ofMillis(Math.max(1, snapshot.resumeWindowLeftMillis()));
-        drainsLeft = 1;
+        this.snapshot = snapshot;
         for (MoveProtocol.CarriedGuild guild : snapshot.guilds()) {
             if (guild.held()) {
-                drainsLeft++;
-                state.services.guild(guild.guildId()).tell(new GuildProtocol.Move(snapshot.relay(), snapshot.number(),
-                        state.services.relay(), state.number(), state.user.id(), state.intents, guild.incarnation()));
+                guildsToDrain.put(guild.guildId(), guild.incarnation());
             } else {
                 state.loadMember(guild.guildId(), guild.clientHas() ? guild.incarnation() : 0);
             }
         }
-        state.services.user(state.user.id()).tell(new UserProtocol.Move(snapshot.relay(), snapshot.number(),
-                state.attachment(snapshot.userIncarnation())));
+        sendMoves();
         snapshot.session().tell(new MoveProtocol.AdoptedBy(state.context.getSelf()));
-        state.timers.startSingleTimer(SessionSignals.HandoffTimedOut.INSTANCE,
-                state.services.settings().handoff().moveTimeout());
+        Duration moveTimeout = state.services.settings().handoff().moveTimeout();
+        state.timers.startSingleTimer(SessionSignals.HandoffTimedOut.INSTANCE, moveTimeout);
+        state.timers.startTimerWithFixedDelay(SessionSignals.MoveAgain.INSTANCE, moveTimeout.dividedBy(3));
+    }
+
+    /** Asks each source not drained yet to put this incarnation in the old one's place. */
+    private void sendMoves() {
+        guildsToDrain.forEach((guildId, incarnation) -> state.services.guild(guildId).tell(new GuildProtocol.Move(
+                snapshot.relay(), snapshot.number(), state.services.relay(), state.number(), state.user.id(),
+                state.intents, incarnation)));
+        if (userToDrain) {
+            state.services.user(state.user.id()).tell(new UserProtocol.Move(snapshot.relay(), snapshot.number(),
+                    state.attachment(snapshot.userIncarnation())));
+        }
     }
 
     @Override
     Behavior<Command> onOwn(Command command) {
         return switch (command) {
-            case MoveProtocol.Handed handed -> handed.delivery() instanceof Delivery.Drained ? drained()
-                    : apply(handed.delivery());
+            case MoveProtocol.Handed handed -> handed.delivery() instanceof Delivery.Drained marker
+                    ? drained(marker.source()) : apply(handed.delivery());
+            case SessionSignals.MoveAgain again -> {
+                state.context.getLog().debug("session {}: {} guilds and {} user not drained yet; Move again",
+                        state.sessionId(), guildsToDrain.size(), userToDrain ? 1 : 0);
+                sendMoves();
+                yield this;
+            }
             case Delivery delivery -> {
                 if (held.size() >= state.services.settings().replayMaxEvents()) {
                     yield state.lost("more arrived during the move than its replay buffer holds");
@@ -72,7 +92,7 @@ final class Arriving extends Serving {
             }
             case SessionSignals.HandoffTimedOut timedOut -> {
                 state.context.getLog().warn("session {}: {} sources never drained after the move; it ends",
-                        state.sessionId(), drainsLeft);
+                        state.sessionId(), guildsToDrain.size() + (userToDrain ? 1 : 0));
                 yield state.lost("the session could not be moved in order");
             }
             default -> null;
@@ -95,12 +115,19 @@ final class Arriving extends Serving {
         return super.onSignal(signal);
     }
 
-    /** One more source drained; after the last, what waited is applied and the session waits for its client. */
-    private Behavior<Command> drained() {
-        if (--drainsLeft > 0) {
+    /**
+     * One more source drained (a repeated marker changes nothing); after the last, what waited is applied and the
+     * session waits for its client.
+     */
+    private Behavior<Command> drained(long source) {
+        if (guildsToDrain.remove(source) == null && userToDrain && source == state.user.id()) {
+            userToDrain = false;
+        }
+        if (!guildsToDrain.isEmpty() || userToDrain) {
             return this;
         }
         state.timers.cancel(SessionSignals.HandoffTimedOut.INSTANCE);
+        state.timers.cancel(SessionSignals.MoveAgain.INSTANCE);
         Serving detached = new Detached(state, window);
         for (Delivery waiting : held) {
             Behavior<Command> next = detached.apply(waiting);

@@ -23,7 +23,9 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
     private final SessionState state;
     private final List<Delivery> held = new ArrayList<>();
     private ActorRef<Command> movedTo;
-    private int drainsLeft;
+    /** The guilds and the user whose drain marker has not come yet: each passes it once (a Move sent again
+     *  brings a second). */
+    private final java.util.Set<Long> toDrain = new java.util.HashSet<>();
 
     MovingAway(SessionState state, ActorRef<HandoffProtocol.Command> target) {
         super(state.context);
@@ -34,7 +36,8 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
             state.connection = null;
         }
         List<MoveProtocol.CarriedGuild> guilds = state.guilds.carry();
-        drainsLeft = 1 + (int) guilds.stream().filter(MoveProtocol.CarriedGuild::held).count();
+        guilds.stream().filter(MoveProtocol.CarriedGuild::held).forEach(guild -> toDrain.add(guild.guildId()));
+        toDrain.add(state.user.id());
         state.timers.cancel(SessionSignals.ResumeWindowOver.INSTANCE);
         state.timers.startSingleTimer(SessionSignals.HandoffTimedOut.INSTANCE,
                 state.services.settings().handoff().moveTimeout());
@@ -55,7 +58,7 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
                     : end("moved, but some sources never drained");
             case SessionSignals.MemberRequestDone done -> {
                 state.memberRequests--;
-                yield drainsLeft == 0 && state.memberRequests == 0 ? end("moved to " + movedTo.path().address())
+                yield toDrain.isEmpty() && state.memberRequests == 0 ? end("moved to " + movedTo.path().address())
                         : this;
             }
             case SessionProtocol.Resume resume -> {
@@ -111,7 +114,8 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
 
     private Behavior<Command> passOn(Delivery delivery) {
         movedTo.tell(new MoveProtocol.Handed(delivery));
-        if (delivery instanceof Delivery.Drained && --drainsLeft == 0 && state.memberRequests == 0) {
+        if (delivery instanceof Delivery.Drained drained && toDrain.remove(drained.source()) && toDrain.isEmpty()
+                && state.memberRequests == 0) {
             return end("moved to " + movedTo.path().address());
         }
         return this;

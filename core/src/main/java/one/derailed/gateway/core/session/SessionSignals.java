@@ -46,4 +46,7 @@ final class SessionSignals {
 
     /** A move did not complete in time. */
     enum HandoffTimedOut implements Signal { INSTANCE }
+
+    /** Some sources of an arriving session have not drained yet: their Move may have been lost, it goes again. */
+    enum MoveAgain implements Signal { INSTANCE }
 }

@@ -45,6 +45,9 @@ class ArrivingSessionTest {
             // a cluster node leaves before it stops, which may take longer than the test kit's default
             "pekko.actor.testkit.typed.system-shutdown-default", "30s")).withFallback(ActorTests.config()));
     private static final UserRecord ADA = new UserRecord(7, "ada", "0001", null, 0, false, false, false, null, null);
+    /** Whose user entity drops the first Move it gets, and tells {@link #MOVED_AGAIN} of the next. */
+    private static final UserRecord BOB = new UserRecord(8, "bob", "0002", null, 0, false, false, false, null, null);
+    private static final TestProbe<UserProtocol.Move> MOVED_AGAIN = KIT.createTestProbe();
 
     @BeforeAll
     static void start() {
@@ -52,7 +55,8 @@ class ArrivingSessionTest {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
                 cluster.selfMember().status() == org.apache.pekko.cluster.MemberStatus.up());
-        ClusterSharding.get(KIT.system()).init(Entity.of(UserProtocol.TYPE_KEY, entity -> Behaviors.ignore()));
+        ClusterSharding.get(KIT.system()).init(Entity.of(UserProtocol.TYPE_KEY, entity ->
+                entity.getEntityId().equals(Long.toString(BOB.id())) ? dropsTheFirstMove(0) : Behaviors.ignore()));
     }
 
     @AfterAll
@@ -82,6 +86,44 @@ class ArrivingSessionTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !socket.sent.isEmpty());
         assertThat(socket.sent).containsExactly(ServerFrames.invalidSession(false));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> directory.bySessionId("arriving") == null);
+    }
+
+    /**
+     * The first Move was lost on the way (GuildMoveIT: a leave while the entity's shard was handed off); the arriving
+     * session must send it again rather than wait for a marker that cannot come, and end with 4009 at the timeout.
+     */
+    @Test
+    void aLostMoveIsSentAgainAndTheSessionArrives() {
+        TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
+        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
+        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
+        SessionDirectory directory = new SessionDirectory();
+        SessionDirectory.SessionIdentity identity = directory.adoptedIdentity("arriving-again");
+        ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay), identity,
+                new MoveProtocol.Snapshot("arriving-again", BOB, 0,
+                        new Presence("online", "[]", Presence.Platform.desktop), 50, 0, 1, List.of(), 1, 5, List.of(),
+                        60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
+        oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+
+        UserProtocol.Move again = MOVED_AGAIN.expectMessageClass(UserProtocol.Move.class, Duration.ofSeconds(5));
+        assertThat(again.session()).isEqualTo(1);
+        // the user drains the old node; the old incarnation passes the marker on, twice if the first Move came late
+        session.tell(new MoveProtocol.Handed(new Delivery.Drained(BOB.id())));
+        session.tell(new MoveProtocol.Handed(new Delivery.Drained(BOB.id())));
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> directory.bySessionId("arriving-again") != null);
+    }
+
+    private static org.apache.pekko.actor.typed.Behavior<UserProtocol.Command> dropsTheFirstMove(int seen) {
+        return Behaviors.receiveMessage(command -> {
+            if (!(command instanceof UserProtocol.Move move)) {
+                return Behaviors.same();
+            }
+            if (seen > 0) {
+                MOVED_AGAIN.ref().tell(move);
+            }
+            return dropsTheFirstMove(seen + 1);
+        });
     }
 
     /** The node's settings, with a move timeout of one second. */
