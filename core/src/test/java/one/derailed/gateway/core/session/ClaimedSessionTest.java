@@ -59,7 +59,7 @@ class ClaimedSessionTest {
         // The move completes: the session ends here without leaving its user (its new incarnation took over).
         TestProbe<SessionProtocol.Command> adopted = KIT.createTestProbe();
         session.tell(new MoveProtocol.AdoptedBy(adopted.ref()));
-        session.tell(new Delivery.Drained(1));
+        session.tell(new Delivery.Drained(ADA.id())); // the user drains the old node
         adopted.expectMessageClass(MoveProtocol.Handed.class);
         relay.expectMessageClass(RelayProtocol.Forget.class);
         assertThat(directory.bySessionId(identity.sessionId())).isNull();
@@ -83,7 +83,7 @@ class ClaimedSessionTest {
         assertThat(claimant.expectMessageClass(MoveProtocol.Adopt.class).snapshot().sessionId())
                 .isEqualTo(identity.sessionId());
         session.tell(new MoveProtocol.AdoptedBy(KIT.<SessionProtocol.Command>createTestProbe().ref()));
-        session.tell(new Delivery.Drained(1));
+        session.tell(new Delivery.Drained(ADA.id())); // the user drains the old node
         relay.expectMessageClass(RelayProtocol.Forget.class);
     }
 
