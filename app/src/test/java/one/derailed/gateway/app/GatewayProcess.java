@@ -224,9 +224,32 @@ final class GatewayProcess implements AutoCloseable {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar);
     }
 
+    /** Ports this JVM has handed out already: the kernel may give a port it just freed to the next ask. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port that binds now, never handed out before, and below the kernel's ephemeral range (32768-60999 here),
+     * which outbound connections take from: a node's listener found free there could be taken by another node's
+     * outgoing connection before it binds (GuildMoveIT once failed on "Failed to bind" for a gRPC port that had
+     * just been handed to another node as its cluster port).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        int start = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+        for (int i = 0; i < 12_000; i++) {
+            int port = 20_000 + (start - 20_000 + i) % 12_000;
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            } catch (IOException taken) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 }
