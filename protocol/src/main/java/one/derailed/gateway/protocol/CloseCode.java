@@ -51,14 +51,19 @@ public enum CloseCode {
         return reconnectable;
     }
 
-    /** Whether a session survives the server closing its socket with {@code code}. */
-    public static boolean resumableAfterServerClose(int code) {
+    /** The gateway's close code numbered {@code code}, if it is one. */
+    public static java.util.Optional<CloseCode> of(int code) {
         for (CloseCode known : values()) {
             if (known.code == code) {
-                return known.resumable;
+                return java.util.Optional.of(known);
             }
         }
-        return false;
+        return java.util.Optional.empty();
+    }
+
+    /** Whether a session survives the server closing its socket with {@code code}. */
+    public static boolean resumableAfterServerClose(int code) {
+        return of(code).map(CloseCode::resumable).orElse(false);
     }
 
     /** Whether a close the client sent with {@code code} ends its session (1000 and 1001 do; anything else keeps it). */

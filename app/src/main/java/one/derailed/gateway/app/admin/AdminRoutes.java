@@ -204,13 +204,8 @@ public final class AdminRoutes {
     }
 
     private static CloseCode closeCode(int number) {
-        for (CloseCode code : CloseCode.values()) {
-            if (code.code() == number) {
-                return code;
-            }
-        }
-        throw new BadRequest("code must be one of the gateway's close codes (GET /admin/api/close-codes), not "
-                + number);
+        return CloseCode.of(number).orElseThrow(() -> new BadRequest(
+                "code must be one of the gateway's close codes (GET /admin/api/close-codes), not " + number));
     }
 
     private static FullHttpResponse failed(Request request, Throwable failure) {

@@ -180,7 +180,7 @@ public final class NodeAdmin extends AbstractMatchingBehavior<AdminProtocol.Comm
     }
 
     private void disconnect(AdminProtocol.Disconnect disconnect) {
-        CloseCode code = closeCode(disconnect.code());
+        CloseCode code = CloseCode.of(disconnect.code()).orElse(null);
         if (code == null) {
             disconnect.replyTo().tell(new AdminProtocol.Acted(services.node(), 0,
                     disconnect.code() + " is not a gateway close code"));
@@ -210,15 +210,5 @@ public final class NodeAdmin extends AbstractMatchingBehavior<AdminProtocol.Comm
         getContext().getLog().info("an operator drains this node: it leaves the cluster");
         start.replyTo().tell(new AdminProtocol.Acted(services.node(), services.directory().size(), "leaving"));
         CoordinatedShutdown.get(getContext().getSystem()).runAll(DrainProgress.OPERATOR_DRAIN);
-    }
-
-    /** The gateway's close code numbered {@code code}, or null. */
-    static CloseCode closeCode(int code) {
-        for (CloseCode known : CloseCode.values()) {
-            if (known.code() == code) {
-                return known;
-            }
-        }
-        return null;
     }
 }

@@ -228,15 +228,8 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** RFC 6455's codes, the gateway's own, and 4200, which discord.js closes with when it gives up a socket. */
     private static boolean knownCloseCode(int code) {
-        if ((code >= 1000 && code <= 1015) || code == 4200) {
-            return true;
-        }
-        for (one.derailed.gateway.protocol.CloseCode known : one.derailed.gateway.protocol.CloseCode.values()) {
-            if (known.code() == code) {
-                return true;
-            }
-        }
-        return false;
+        return (code >= 1000 && code <= 1015) || code == 4200
+                || one.derailed.gateway.protocol.CloseCode.of(code).isPresent();
     }
 
     /** A connection timed out waiting for its first request ({@code firstRequest}) or its next one. */
