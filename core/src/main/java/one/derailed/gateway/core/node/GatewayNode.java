@@ -115,18 +115,10 @@ public final class GatewayNode implements AutoCloseable {
         ClusterSharding sharding = ClusterSharding.get(system);
         GuildServices guildServices = new GuildServices(database.store(), storeExecutor,
                 (userId, command) -> sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId)).tell(command),
-                (guildId, command) -> {
-                    if (NextIncarnation.possible(system, "guilds")) {
-                        sharding.entityRefFor(GuildProtocol.TYPE_KEY, Long.toString(guildId)).tell(command);
-                    }
-                },
+                (guildId, command) -> NextIncarnation.tell(system, GuildProtocol.TYPE_KEY, "guilds", guildId, command),
                 settings.guilds(), settings.limits(), metrics, new GuildCensus(settings.admin().trackedGuilds()));
         User.Services userServices = new User.Services(settings.sessions().startLimits(), settings.guilds(),
-                (userId, command) -> {
-                    if (NextIncarnation.possible(system, "users")) {
-                        sharding.entityRefFor(UserProtocol.TYPE_KEY, Long.toString(userId)).tell(command);
-                    }
-                },
+                (userId, command) -> NextIncarnation.tell(system, UserProtocol.TYPE_KEY, "users", userId, command),
                 metrics);
         // Entities live on nodes with their role; elsewhere init starts a proxy that finds them. When Cluster
         // Sharding moves one, it tells it to hand off (rather than stop it outright), so it can pass on to its next
