@@ -42,11 +42,12 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
     /** How long a claim waits before it is made again when the session was busy moving. */
     private static final Duration CLAIM_RETRY = Duration.ofMillis(100);
 
-    /**
-     * {@code stayed}: -1 while sessions are moving (until {@code deadlineNanos}); then how many could not move and
-     * were told to end (waited for until {@code deadlineNanos}).
-     */
-    private record CheckEvacuation(ActorRef<Evacuated> replyTo, long deadlineNanos, int stayed)
+    /** Sessions are moving to the other nodes until {@code deadlineNanos}. */
+    private record CheckEvacuation(ActorRef<Evacuated> replyTo, long deadlineNanos)
+            implements Command, NoSerializationVerificationNeeded {}
+
+    /** {@code stayed} sessions could not move and were told to end; they are waited for until {@code deadlineNanos}. */
+    private record CheckEnded(ActorRef<Evacuated> replyTo, long deadlineNanos, int stayed)
             implements Command, NoSerializationVerificationNeeded {}
 
     /** How long sessions that could not move get to end (unsubscribe, detach) before the shards are handed off. */
@@ -107,6 +108,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
                 .onMessage(Adopt.class, this::onAdopt)
                 .onMessage(Evacuate.class, this::onEvacuate)
                 .onMessage(CheckEvacuation.class, this::onCheckEvacuation)
+                .onMessage(CheckEnded.class, this::onCheckEnded)
                 .build();
     }
 
@@ -229,35 +231,42 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
      */
     private Behavior<Command> onEvacuate(Evacuate evacuate) {
         List<ActorRef<Command>> targets = new ArrayList<>(peers);
-        long deadline = System.nanoTime() + evacuate.deadline().toNanos();
         if (targets.isEmpty()) {
-            endRemaining(new CheckEvacuation(evacuate.replyTo(), deadline, services.directory().size()));
+            endRemaining(evacuate.replyTo());
             return this;
         }
         services.directory().forEach(session ->
                 session.tell(new MoveProtocol.MoveTo(targets.get(nextPeer++ % targets.size()), null)));
-        getContext().getSelf().tell(new CheckEvacuation(evacuate.replyTo(), deadline, -1));
+        getContext().getSelf().tell(new CheckEvacuation(evacuate.replyTo(),
+                System.nanoTime() + evacuate.deadline().toNanos()));
         return this;
     }
 
     private Behavior<Command> onCheckEvacuation(CheckEvacuation check) {
-        int remaining = services.directory().size();
-        if (remaining == 0) {
-            check.replyTo().tell(new Evacuated(check.stayed() < 0 ? 0 : check.stayed()));
+        if (services.directory().size() == 0) {
+            check.replyTo().tell(new Evacuated(0));
         } else if (System.nanoTime() < check.deadlineNanos()) {
             timers.startSingleTimer(check, Duration.ofMillis(50));
-        } else if (check.stayed() < 0) {
-            endRemaining(new CheckEvacuation(check.replyTo(), 0, remaining));
         } else {
-            check.replyTo().tell(new Evacuated(check.stayed())); // some did not end in time: the actor system ends them
+            endRemaining(check.replyTo());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCheckEnded(CheckEnded check) {
+        if (services.directory().size() == 0 || System.nanoTime() >= check.deadlineNanos()) {
+            // any that did not end in time end with the actor system
+            check.replyTo().tell(new Evacuated(check.stayed()));
+        } else {
+            timers.startSingleTimer(check, Duration.ofMillis(50));
         }
         return this;
     }
 
     /** The sessions that could not move end now, while their guilds and users still hear them; then the answer. */
-    private void endRemaining(CheckEvacuation check) {
+    private void endRemaining(ActorRef<Evacuated> replyTo) {
+        int stayed = services.directory().size();
         services.directory().forEach(session -> session.tell(SessionProtocol.EndWithNode.INSTANCE));
-        getContext().getSelf().tell(new CheckEvacuation(check.replyTo(), System.nanoTime() + END_WAIT.toNanos(),
-                check.stayed()));
+        getContext().getSelf().tell(new CheckEnded(replyTo, System.nanoTime() + END_WAIT.toNanos(), stayed));
     }
 }
