@@ -43,13 +43,7 @@ class AdminApiTest {
     void start() throws Exception {
         database = TestDatabases.h2();
         a = TestGateway.start(database, Map.of("derailed.admin.sample-interval", "1s"));
-        int portA = Cluster.get(a.gateway.node().system()).selfMember().address().getPort().get();
-        b = TestGateway.start(database, Map.of(
-                "derailed.roles", List.of("websocket", "sessions", "ready", "grpc"),
-                "derailed.admin.sample-interval", "1s",
-                "derailed.cluster.seed-nodes", "127.0.0.1:" + portA));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                Cluster.get(a.gateway.node().system()).state().members().size() == 2);
+        b = TestGateway.joining(a, database, Map.of("derailed.admin.sample-interval", "1s"));
         admin = new AdminHttp(a.gateway.operatorPort());
         nodeA = ClusterAdmin.nodeName(Cluster.get(a.gateway.node().system()).selfMember().address());
         nodeB = ClusterAdmin.nodeName(Cluster.get(b.gateway.node().system()).selfMember().address());

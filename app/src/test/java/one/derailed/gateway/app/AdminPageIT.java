@@ -8,13 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import one.derailed.gateway.core.admin.ClusterAdmin;
 import one.derailed.gateway.store.Database;
 import one.derailed.gateway.store.testing.TestDatabases;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,13 +63,7 @@ class AdminPageIT {
                 + " (apt-get install chromium chromium-driver)");
         database = TestDatabases.h2();
         a = TestGateway.start(database, Map.of("derailed.admin.sample-interval", "1s"));
-        int portA = Cluster.get(a.gateway.node().system()).selfMember().address().getPort().get();
-        b = TestGateway.start(database, Map.of(
-                "derailed.roles", List.of("websocket", "sessions", "ready", "grpc"),
-                "derailed.admin.sample-interval", "1s",
-                "derailed.cluster.seed-nodes", "127.0.0.1:" + portA));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                Cluster.get(a.gateway.node().system()).state().members().size() == 2);
+        b = TestGateway.joining(a, database, Map.of("derailed.admin.sample-interval", "1s"));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

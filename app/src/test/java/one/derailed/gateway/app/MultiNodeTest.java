@@ -3,13 +3,10 @@ package one.derailed.gateway.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import one.derailed.gateway.store.Database;
 import one.derailed.gateway.store.testing.TestDatabases;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +27,7 @@ class MultiNodeTest {
     void start() throws Exception {
         database = TestDatabases.h2();
         a = TestGateway.start(database);
-        int portA = Cluster.get(a.gateway.node().system()).selfMember().address().getPort().get();
-        b = TestGateway.start(database, Map.of(
-                "derailed.roles", List.of("websocket", "sessions", "ready", "grpc"),
-                "derailed.cluster.seed-nodes", "127.0.0.1:" + portA));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                Cluster.get(a.gateway.node().system()).state().members().size() == 2);
+        b = TestGateway.joining(a, database, Map.of());
     }
 
     @AfterAll

@@ -41,6 +41,22 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(gateway, new TestData(database.dataSource()));
     }
 
+    /**
+     * A second node with the roles that face clients (websocket, sessions, ready, grpc), joined to {@code seed}'s
+     * cluster; returns once the cluster has both.
+     */
+    static TestGateway joining(TestGateway seed, Database database, Map<String, Object> overrides) throws Exception {
+        int seedPort = org.apache.pekko.cluster.typed.Cluster.get(seed.gateway.node().system()).selfMember().address()
+                .getPort().get();
+        Map<String, Object> joined = new java.util.HashMap<>(overrides);
+        joined.put("derailed.roles", java.util.List.of("websocket", "sessions", "ready", "grpc"));
+        joined.put("derailed.cluster.seed-nodes", "127.0.0.1:" + seedPort);
+        TestGateway node = start(database, joined);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                org.apache.pekko.cluster.typed.Cluster.get(seed.gateway.node().system()).state().members().size() == 2);
+        return node;
+    }
+
     /** The sum of a Prometheus counter's samples on this node's /metrics (all its labels). */
     double counter(String name) {
         double total = 0;

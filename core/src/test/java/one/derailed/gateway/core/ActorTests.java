@@ -2,8 +2,12 @@ package one.derailed.gateway.core;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.store.Database;
+import org.awaitility.Awaitility;
 
 /** ActorTests configures actor tests: local actors, and every message serialized as if it crossed nodes. */
 public final class ActorTests {
@@ -15,5 +19,14 @@ public final class ActorTests {
                 "pekko.actor.serialize-messages", "on",
                 "pekko.actor.allow-java-serialization", "off",
                 "pekko.loglevel", "WARNING")));
+    }
+
+    /** A one-node cluster with every role but grpc on {@code database}, up (it can place entities). */
+    public static GatewayNode nodeWithEveryRole(Database database) {
+        GatewayNode node = GatewayNode.start(GatewayNode.loadConfig(ConfigFactory.parseMap(Map.of(
+                "derailed.cluster.port", 0, "derailed.roles", List.of("websocket", "sessions", "guilds", "users",
+                        "ready")))), database);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(node::isUp);
+        return node;
     }
 }

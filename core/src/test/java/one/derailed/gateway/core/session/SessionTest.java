@@ -3,11 +3,9 @@ package one.derailed.gateway.core.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import one.derailed.gateway.core.node.GatewayNode;
@@ -39,15 +37,35 @@ class SessionTest {
     static void start() {
         database = TestDatabases.h2();
         data = TestData.of(database);
-        node = GatewayNode.start(GatewayNode.loadConfig(ConfigFactory.parseMap(Map.of(
-                "derailed.cluster.port", 0, "derailed.roles", List.of("websocket", "sessions", "guilds", "users",
-                        "ready")))), database);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(node::isUp);
+        node = one.derailed.gateway.core.ActorTests.nodeWithEveryRole(database);
     }
 
     @AfterAll
     static void stop() {
         node.close();
+    }
+
+    /** Ada's session, identified on a socket of the test's own, with the GUILD_CREATE of her one guild received. */
+    private static Member identifiedInAGuild() throws Exception {
+        long ada = data.createUser("ada");
+        long guild = data.createGuild("HQ", ada);
+        data.addMember(guild, ada);
+        TestConnection connection = new TestConnection();
+        ActorRef<SessionProtocol.Command> session = node.sessions().identify(connection, identify(data.tokenFor(ada)));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
+                .anyMatch(d -> d.path("t").asText().equals("GUILD_CREATE")));
+        return new Member(guild, connection, session);
+    }
+
+    private record Member(long guild, TestConnection connection, ActorRef<SessionProtocol.Command> session) {}
+
+    /** Publishes a MESSAGE_CREATE with {@code content} to the member's guild and waits until the member has it. */
+    private static void publishAndAwait(Member member, String content) {
+        node.ingress().publishToGuild(member.guild(), "MESSAGE_CREATE",
+                ("{\"content\":\"" + content + "\"}").getBytes(StandardCharsets.UTF_8), null)
+                .toCompletableFuture().join();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> member.connection().dispatches().stream()
+                .anyMatch(d -> d.at("/d/content").asText().equals(content)));
     }
 
     /** A socket as a session sees it: keeps frames and closes; its send fails once told to. */
@@ -127,13 +145,10 @@ class SessionTest {
      *  it whole again, never a silent hole. */
     @Test
     void aGapFromItsGuildMakesTheClientGetTheGuildWholeAgain() throws Exception {
-        long ada = data.createUser("ada");
-        long guild = data.createGuild("HQ", ada);
-        data.addMember(guild, ada);
-        TestConnection connection = new TestConnection();
-        ActorRef<SessionProtocol.Command> session = node.sessions().identify(connection, identify(data.tokenFor(ada)));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
-                .anyMatch(d -> d.path("t").asText().equals("GUILD_CREATE")));
+        Member ada = identifiedInAGuild();
+        long guild = ada.guild();
+        TestConnection connection = ada.connection();
+        ActorRef<SessionProtocol.Command> session = ada.session();
 
         session.tell(new Delivery.SourceGap(true, guild));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
@@ -143,10 +158,7 @@ class SessionTest {
         JsonNode deleted = connection.dispatches().stream().filter(d -> d.path("t").asText().equals("GUILD_DELETE"))
                 .findFirst().orElseThrow();
         assertThat(deleted.at("/d/unavailable").asBoolean()).isTrue();
-        node.ingress().publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"after\"}".getBytes(StandardCharsets.UTF_8),
-                null).toCompletableFuture().join();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
-                .anyMatch(d -> d.at("/d/content").asText().equals("after")));
+        publishAndAwait(ada, "after");
         assertThat(connection.dispatches().stream().filter(d -> d.at("/d/content").asText().equals("after")))
                 .hasSize(1);
     }
@@ -155,33 +167,24 @@ class SessionTest {
      *  twice. */
     @Test
     void aGuildSentAgainToAClientThatHasItIsNotDispatchedTwice() throws Exception {
-        long ada = data.createUser("ada");
-        long guild = data.createGuild("HQ", ada);
-        data.addMember(guild, ada);
-        TestConnection connection = new TestConnection();
-        ActorRef<SessionProtocol.Command> session = node.sessions().identify(connection, identify(data.tokenFor(ada)));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
-                .anyMatch(d -> d.path("t").asText().equals("GUILD_CREATE")));
+        Member ada = identifiedInAGuild();
+        long guild = ada.guild();
+        TestConnection connection = ada.connection();
+        ActorRef<SessionProtocol.Command> session = ada.session();
 
         session.tell(new Delivery.GuildAvailable(guild, 0, "{\"id\":\"again\"}".getBytes(StandardCharsets.UTF_8),
                 false));
-        node.ingress().publishToGuild(guild, "MESSAGE_CREATE", "{\"content\":\"after\"}".getBytes(StandardCharsets.UTF_8),
-                null).toCompletableFuture().join();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
-                .anyMatch(d -> d.at("/d/content").asText().equals("after")));
+        publishAndAwait(ada, "after");
         assertThat(connection.dispatches().stream().filter(d -> d.path("t").asText().equals("GUILD_CREATE")))
                 .hasSize(1);
     }
 
     @Test
     void aSessionThatFailsClosesItsSocketSoTheClientIsNotLeftDeaf() throws Exception {
-        long ada = data.createUser("ada");
-        long guild = data.createGuild("HQ", ada);
-        data.addMember(guild, ada);
-        TestConnection connection = new TestConnection();
-        ActorRef<SessionProtocol.Command> session = node.sessions().identify(connection, identify(data.tokenFor(ada)));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connection.dispatches().stream()
-                .anyMatch(d -> d.path("t").asText().equals("GUILD_CREATE")));
+        Member ada = identifiedInAGuild();
+        long guild = ada.guild();
+        TestConnection connection = ada.connection();
+        ActorRef<SessionProtocol.Command> session = ada.session();
         String sessionId = connection.dispatches().get(0).at("/d/session_id").asText();
 
         connection.failSends.set(true);

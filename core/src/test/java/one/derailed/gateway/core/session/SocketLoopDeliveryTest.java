@@ -3,12 +3,10 @@ package one.derailed.gateway.core.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -47,10 +45,7 @@ class SocketLoopDeliveryTest {
     static void start() {
         database = TestDatabases.h2();
         data = TestData.of(database);
-        node = GatewayNode.start(GatewayNode.loadConfig(ConfigFactory.parseMap(Map.of(
-                "derailed.cluster.port", 0, "derailed.roles", List.of("websocket", "sessions", "guilds", "users",
-                        "ready")))), database);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(node::isUp);
+        node = one.derailed.gateway.core.ActorTests.nodeWithEveryRole(database);
     }
 
     @AfterAll
