@@ -26,9 +26,14 @@ abstract class GatewayContract {
 
     abstract Database openDatabase();
 
+    /** Settings the subclass runs the contract with, beside the tests' defaults. */
+    java.util.Map<String, Object> settings() {
+        return java.util.Map.of();
+    }
+
     @BeforeAll
     void start() throws Exception {
-        gw = TestGateway.start(openDatabase());
+        gw = TestGateway.start(openDatabase(), settings());
     }
 
     @AfterAll

@@ -68,6 +68,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            GatewayChannelInitializer.dropHttpHandlers(ctx.pipeline());
             connection = new ChannelConnection(ctx.channel(), metrics.clientBytes(),
                     attached -> ctx.executor().execute(() -> onAttachment(ctx, attached)));
             ctx.channel().attr(ChannelConnection.KEY).set(connection);

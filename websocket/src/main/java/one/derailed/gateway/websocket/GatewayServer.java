@@ -7,16 +7,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -105,15 +98,11 @@ public final class GatewayServer implements AutoCloseable {
 
     private static GatewayServer bind(GatewaySettings.WebSocket settings, int outboundHighWaterBytes,
                                       ExecutorService httpStore, GatewayMetrics metrics, SessionDirectory directory,
-                                      Function<ChannelGroup, ChannelInitializer<SocketChannel>> pipeline)
+                                      Function<ChannelGroup, ChannelInitializer<Channel>> pipeline)
             throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Class<? extends ServerSocketChannel> channelType =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        SocketTransport transport = SocketTransport.resolve(settings.transport());
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlers());
         ChannelGroup sockets = new DefaultChannelGroup("gateway-sockets", GlobalEventExecutor.INSTANCE);
         metrics.gauge("derailed.sockets", "open gateway sockets", sockets, ChannelGroup::size);
         metrics.gauge("derailed.sockets.outbound.bytes", "bytes queued to sockets and not yet written",
@@ -122,7 +111,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             listener = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(channelType)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,

@@ -1,7 +1,7 @@
 package one.derailed.gateway.websocket;
 
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import java.util.function.BooleanSupplier;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.http.BadRequests;
@@ -14,7 +14,7 @@ import one.derailed.gateway.http.RequestDeadline;
  * handler behind it, so an upgrade ends at {@link HttpEndpoints} with a 503. Its connections count against the same
  * limits as a gateway node's unidentified ones, for as long as they are open.
  */
-final class HttpOnlyChannelInitializer extends ChannelInitializer<SocketChannel> {
+final class HttpOnlyChannelInitializer extends ChannelInitializer<Channel> {
     private final BooleanSupplier ready;
     private final EdgeLimits limits;
     private final GatewayMetrics metrics;
@@ -29,7 +29,7 @@ final class HttpOnlyChannelInitializer extends ChannelInitializer<SocketChannel>
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
         channel.pipeline()
                 .addLast(connections)
                 .addLast(HttpLimits.codec())

@@ -45,7 +45,8 @@ public record GatewaySettings(
                             Duration heartbeatTimeout, int maxPayloadBytes, int maxFrameBytes,
                             int outboundHighWaterBytes, int rateLimitFrames, Duration rateLimitWindow,
                             Duration handshakeTimeout, Duration keepAliveTimeout, Duration identifyTimeout,
-                            int maxUnidentified, int maxUnidentifiedPerAddress, int maxPipelinedRequests) {}
+                            int maxUnidentified, int maxUnidentifiedPerAddress, int maxPipelinedRequests,
+                            String transport) {}
 
     /** The gRPC ingress: where it listens, and how many calls and request bytes it runs at once. */
     public record Grpc(String host, int port, int maxInflightCalls, long maxInflightBytes) {
@@ -201,7 +202,7 @@ public record GatewaySettings(
                         ws.getDuration("rate-limit.window"), ws.getDuration("handshake-timeout"),
                         ws.getDuration("keep-alive-timeout"), ws.getDuration("identify-timeout"),
                         ws.getInt("max-unidentified"), ws.getInt("max-unidentified-per-address"),
-                        ws.getInt("max-pipelined-requests")),
+                        ws.getInt("max-pipelined-requests"), ws.getString("transport")),
                 new Grpc(grpc.getString("host"), grpc.getInt("port"), grpc.getInt("max-inflight-calls"),
                         grpc.getBytes("max-inflight-bytes")),
                 new DatabaseSettings(db.getString("url"), db.getString("user"), db.getString("password"),
