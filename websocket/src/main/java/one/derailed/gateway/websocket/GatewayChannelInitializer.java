@@ -30,6 +30,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
     private final GatewayMetrics metrics;
     private final OutboundByteCounter byteCounter;
     private final ConnectionLimit unidentified;
+    private final WebSocketServerProtocolConfig webSocket;
 
     GatewayChannelInitializer(SessionLauncher sessions, EdgeLimits limits, String publicUrl, BooleanSupplier ready,
                               ChannelGroup sockets, BotGatewayEndpoint botGateway, GatewayMetrics metrics,
@@ -43,6 +44,17 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
         this.metrics = metrics;
         this.byteCounter = new OutboundByteCounter(metrics);
         this.unidentified = unidentified;
+        // Immutable, so every socket shares it rather than keep a copy for its life.
+        this.webSocket = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .handleCloseFrames(false)
+                .handshakeTimeoutMillis(limits.handshakeTimeout().toMillis())
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(limits.maxFrameBytes())
+                        .allowExtensions(false)
+                        .build())
+                .build();
     }
 
     @Override
@@ -61,16 +73,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast(new HttpEndpoints(publicUrl, ready, botGateway, limits.maxPipelinedRequests()))
                 // Pings, pongs and the outbound bound, in front of Netty's handler that would answer pings itself.
                 .addLast(new WebSocketGuard(frameRate, metrics.clientBytes()))
-                .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                        .websocketPath("/")
-                        .checkStartsWith(true)
-                        .handleCloseFrames(false)
-                        .handshakeTimeoutMillis(limits.handshakeTimeout().toMillis())
-                        .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                                .maxFramePayloadLength(limits.maxFrameBytes())
-                                .allowExtensions(false)
-                                .build())
-                        .build()))
+                .addLast(new WebSocketServerProtocolHandler(webSocket))
                 .addLast(new WebSocketFrameAggregator(limits.maxFrameBytes()))
                 // At the handshake (compress=...) or IDENTIFY (compress: true), GatewayConnection puts a
                 // CompressionEncoder just in front of itself.

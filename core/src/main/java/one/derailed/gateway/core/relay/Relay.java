@@ -201,10 +201,8 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
             return;
         }
         getContext().getLog().info("{} {} stopped while serving {} sessions here; they renew",
-                watched.guild ? "guild" : "user", watched.id, watched.sessions.size());
-        long[] sessions = new long[watched.sessions.size()];
-        int[] next = {0};
-        watched.sessions.forEach((number, ignored) -> sessions[next[0]++] = number);
+                watched.guild ? "guild" : "user", watched.id, watched.size());
+        long[] sessions = watched.sessions();
         route(sessions, watched.guild ? new Delivery.Resubscribe(watched.id, watched.incarnation)
                 : new Delivery.Reattach(watched.incarnation));
     }

@@ -21,13 +21,55 @@ final class Upstreams {
         final boolean guild;
         /** The incarnation's id, which its sessions name when they renew with the next one. */
         final long incarnation;
-        final LongIntMap sessions = new LongIntMap(-1);
+        /**
+         * The sessions it serves. A user's entity serves one session here most of the time, and there is one such
+         * entry per identified user: the first session is kept inline and a map made only for a second.
+         */
+        private long first;
+        private boolean hasFirst;
+        private LongIntMap more;
 
         Watched(ActorRef<?> ref, long id, boolean guild, long incarnation) {
             this.ref = ref;
             this.id = id;
             this.guild = guild;
             this.incarnation = incarnation;
+        }
+
+        void add(long session) {
+            if (!hasFirst && more == null) {
+                first = session;
+                hasFirst = true;
+            } else if (!(hasFirst && first == session)) {
+                if (more == null) {
+                    more = new LongIntMap(-1);
+                }
+                more.put(session, 0);
+            }
+        }
+
+        void remove(long session) {
+            if (hasFirst && first == session) {
+                hasFirst = false;
+            } else if (more != null) {
+                more.remove(session);
+            }
+        }
+
+        int size() {
+            return (hasFirst ? 1 : 0) + (more == null ? 0 : more.size());
+        }
+
+        long[] sessions() {
+            long[] sessions = new long[size()];
+            int[] next = {0};
+            if (hasFirst) {
+                sessions[next[0]++] = first;
+            }
+            if (more != null) {
+                more.forEach((number, ignored) -> sessions[next[0]++] = number);
+            }
+            return sessions;
         }
     }
 
@@ -44,7 +86,7 @@ final class Upstreams {
             byRef.put(ref, watched);
             (guild ? guilds : users).put(id, watched);
         }
-        watched.sessions.put(session, 0);
+        watched.add(session);
         return fresh;
     }
 
@@ -54,8 +96,8 @@ final class Upstreams {
         if (watched == null) {
             return null;
         }
-        watched.sessions.remove(session);
-        if (watched.sessions.size() > 0) {
+        watched.remove(session);
+        if (watched.size() > 0) {
             return null;
         }
         byRef.remove(watched.ref);

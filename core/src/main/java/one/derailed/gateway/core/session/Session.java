@@ -1,5 +1,6 @@
 package one.derailed.gateway.core.session;
 
+import java.util.concurrent.atomic.AtomicReference;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import one.derailed.gateway.protocol.ClientPayload;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,10 +22,13 @@ public final class Session {
     /** A new session for a socket that identified. */
     public static Behavior<Command> create(SessionServices services, SessionDirectory.SessionIdentity identity,
                                            Connection connection, ClientPayload.Identify identify) {
+        // Pekko keeps an actor's initial behaviour, and what it captures, for the actor's life: the IDENTIFY (its token
+        // and properties, ~0.3 KiB) is taken out once the session has it.
+        AtomicReference<ClientPayload.Identify> pending = new AtomicReference<>(identify);
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(
                 Identifying.MAX_EARLY_FRAMES, early -> {
                     SessionState state = new SessionState(context, timers, services, identity, connection);
-                    return new Identifying(state, identify, early);
+                    return new Identifying(state, pending.getAndSet(null), early);
                 })));
     }
 
