@@ -117,7 +117,7 @@ final class Arriving extends Serving {
 
     /**
      * One more source drained (a repeated marker changes nothing); after the last, what waited is applied and the
-     * session waits for its client.
+     * session waits for its client, or moves to the node where its client resumed meanwhile.
      */
     private Behavior<Command> drained(long source) {
         if (guildsToDrain.remove(source) == null && userToDrain && source == state.user.id()) {
@@ -136,6 +136,11 @@ final class Arriving extends Serving {
             }
         }
         held.clear();
+        if (resumes.isEmpty()) {
+            // A client that resumed on another node meanwhile claimed the session, and its move waited for the
+            // session to settle: it has now, and nothing else may come to start the move.
+            return detached.afterChange(detached);
+        }
         resumes.forEach(resume -> state.context.getSelf().tell(resume));
         return detached;
     }

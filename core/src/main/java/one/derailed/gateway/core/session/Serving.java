@@ -375,7 +375,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
     }
 
     /** After anything that may settle the session: a move waiting for that starts. */
-    private Behavior<Command> afterChange(Behavior<Command> next) {
+    Behavior<Command> afterChange(Behavior<Command> next) {
         if (next != this || state.pendingMove == null || !state.settled()) {
             return next;
         }

@@ -114,6 +114,37 @@ class ArrivingSessionTest {
                 .until(() -> directory.bySessionId("arriving-again") != null);
     }
 
+    /**
+     * A client resumed on a third node while its session was still arriving here from a leaving one
+     * (SessionHandoffTest's graceful leave): the claim's move waits for the session to settle. Once the last drain
+     * marker has come the session is settled and must go; it waited for some other event that might never come,
+     * and the claimant's client was told op 9 when its locate timed out.
+     */
+    @Test
+    void aMoveClaimedWhileArrivingStartsOnceTheSessionHasArrived() {
+        TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
+        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
+        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
+        TestProbe<HandoffProtocol.Command> claimant = KIT.createTestProbe();
+        SessionDirectory directory = new SessionDirectory();
+        SessionDirectory.SessionIdentity identity = directory.adoptedIdentity("claimed-while-arriving");
+        ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay), identity,
+                new MoveProtocol.Snapshot("claimed-while-arriving", ADA, 0,
+                        new Presence("online", "[]", Presence.Platform.desktop), 50, 0, 1, List.of(), 1, 5, List.of(),
+                        60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
+        oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+
+        session.tell(new MoveProtocol.MoveTo(claimant.ref(), null));
+        claimant.expectNoMessage(Duration.ofMillis(200));
+        // the user takes the new incarnation (its answer comes straight here) and drains the old node
+        session.tell(new Delivery.UserAttached(2));
+        session.tell(new MoveProtocol.Handed(new Delivery.Drained(ADA.id())));
+
+        MoveProtocol.Adopt adopt = claimant.expectMessageClass(MoveProtocol.Adopt.class, Duration.ofSeconds(3));
+        assertThat(adopt.snapshot().sessionId()).isEqualTo("claimed-while-arriving");
+        assertThat(adopt.snapshot().userIncarnation()).isEqualTo(2);
+    }
+
     private static org.apache.pekko.actor.typed.Behavior<UserProtocol.Command> dropsTheFirstMove(int seen) {
         return Behaviors.receiveMessage(command -> {
             if (!(command instanceof UserProtocol.Move move)) {
