@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -108,22 +108,24 @@ class AdminPageIT {
             }
 
             browser.get("http://127.0.0.1:" + a.gateway.operatorPort() + "/admin");
+            // The page redraws its tables at every sample: an element found just before a redraw is stale when it is
+            // read (a clean clone's CI met it once), so a wait finds it again rather than fail.
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(ExpectedConditions.textToBe(By.id("connection"), "live"));
-            WebElement rowB = wait.until(ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("#nodes tr[data-node='" + nodeB + "']")));
-            assertThat(browser.findElement(By.cssSelector("#nodes tr[data-node='" + nodeA + "']")).getText())
-                    .contains("Up", "guilds");
-            assertThat(rowB.getText()).contains("websocket", "Up");
+            assertThat(wait.until(driver -> driver.findElement(By.cssSelector("#nodes tr[data-node='" + nodeA + "']"))
+                    .getText())).contains("Up", "guilds");
+            assertThat(wait.until(driver -> driver.findElement(By.cssSelector("#nodes tr[data-node='" + nodeB + "']"))
+                    .getText())).contains("websocket", "Up");
             wait.until(driver -> Integer.parseInt(driver.findElement(By.cssSelector(
                     "#nodes tr[data-node='" + nodeB + "'] td.sessions")).getText().replace(",", "")) >= 1);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("guilds"), "Derailed HQ"));
 
             browser.findElement(By.id("user-id")).sendKeys(Long.toString(ada));
             browser.findElement(By.id("user-find")).click();
-            WebElement session = wait.until(ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("#lookup tr[data-session='" + client.readySessionId() + "']")));
-            assertThat(session.getText()).contains(nodeB, "connected", "online");
+            By sessionRow = By.cssSelector("#lookup tr[data-session='" + client.readySessionId() + "']");
+            assertThat(wait.until(driver -> driver.findElement(sessionRow).getText()))
+                    .contains(nodeB, "connected", "online");
             // let the charts take in a few samples before the picture
             wait.until(driver -> driver.findElements(By.cssSelector("#charts path.series")).size() >= 4);
             keep("admin-page.png");
