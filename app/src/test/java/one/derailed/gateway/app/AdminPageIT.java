@@ -113,10 +113,12 @@ class AdminPageIT {
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
             wait.ignoring(StaleElementReferenceException.class);
             wait.until(ExpectedConditions.textToBe(By.id("connection"), "live"));
-            assertThat(wait.until(driver -> driver.findElement(By.cssSelector("#nodes tr[data-node='" + nodeA + "']"))
-                    .getText())).contains("Up", "guilds");
-            assertThat(wait.until(driver -> driver.findElement(By.cssSelector("#nodes tr[data-node='" + nodeB + "']"))
-                    .getText())).contains("websocket", "Up");
+            String rowA = wait.until(driver -> driver.findElement(By.cssSelector("#nodes tr[data-node='" + nodeA + "']"))
+                    .getText());
+            assertThat(rowA).contains("Up", "guilds");
+            String rowB = wait.until(driver -> driver.findElement(By.cssSelector("#nodes tr[data-node='" + nodeB + "']"))
+                    .getText());
+            assertThat(rowB).contains("websocket", "Up");
             wait.until(driver -> Integer.parseInt(driver.findElement(By.cssSelector(
                     "#nodes tr[data-node='" + nodeB + "'] td.sessions")).getText().replace(",", "")) >= 1);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("guilds"), "Derailed HQ"));
@@ -124,8 +126,8 @@ class AdminPageIT {
             browser.findElement(By.id("user-id")).sendKeys(Long.toString(ada));
             browser.findElement(By.id("user-find")).click();
             By sessionRow = By.cssSelector("#lookup tr[data-session='" + client.readySessionId() + "']");
-            assertThat(wait.until(driver -> driver.findElement(sessionRow).getText()))
-                    .contains(nodeB, "connected", "online");
+            String session = wait.until(driver -> driver.findElement(sessionRow).getText());
+            assertThat(session).contains(nodeB, "connected", "online");
             // let the charts take in a few samples before the picture
             wait.until(driver -> driver.findElements(By.cssSelector("#charts path.series")).size() >= 4);
             keep("admin-page.png");
