@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import one.derailed.gateway.core.ingress.EventIngress;
@@ -27,8 +28,8 @@ abstract class GatewayContract {
     abstract Database openDatabase();
 
     /** Settings the subclass runs the contract with, beside the tests' defaults. */
-    java.util.Map<String, Object> settings() {
-        return java.util.Map.of();
+    Map<String, Object> settings() {
+        return Map.of();
     }
 
     @BeforeAll

@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import one.derailed.gateway.protocol.Intents;
 import one.derailed.gateway.store.Database;
 import one.derailed.gateway.store.DatabaseSettings;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,13 +34,8 @@ class LargeMessagesAcrossNodesTest {
     @BeforeAll
     void start() throws Exception {
         a = TestGateway.start(database());
-        int seed = Cluster.get(a.gateway.node().system()).selfMember().address().getPort().get();
-        b = TestGateway.start(database(), Map.of("derailed.roles", List.of("websocket", "sessions", "ready", "grpc"),
-                "derailed.cluster.seed-nodes", "127.0.0.1:" + seed));
-        c = TestGateway.start(database(), Map.of("derailed.roles", List.of("websocket", "sessions"),
-                "derailed.cluster.seed-nodes", "127.0.0.1:" + seed));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                Cluster.get(a.gateway.node().system()).state().members().size() == 3);
+        b = TestGateway.joining(a, database(), Map.of());
+        c = TestGateway.joining(a, database(), Map.of("derailed.roles", List.of("websocket", "sessions")));
     }
 
     private Database database() {

@@ -44,10 +44,7 @@ class SessionHandoffTest {
     }
 
     private TestGateway edge() throws Exception {
-        int seedPort = Cluster.get(a.gateway.node().system()).selfMember().address().getPort().get();
-        return TestGateway.start(database(), Map.of(
-                "derailed.roles", List.of("websocket", "sessions", "ready", "grpc"),
-                "derailed.cluster.seed-nodes", "127.0.0.1:" + seedPort));
+        return TestGateway.joining(a, database(), Map.of());
     }
 
     private static void awaitMembers(TestGateway node, int count) {

@@ -2,11 +2,16 @@ package one.derailed.gateway.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import one.derailed.gateway.core.node.GatewayNode;
 import one.derailed.gateway.grpc.IngressClient;
 import one.derailed.gateway.store.Database;
 import one.derailed.gateway.store.testing.TestData;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.awaitility.Awaitility;
 
 /** TestGateway is a whole gateway on loopback ports the OS picks, on a test database, with its fixtures. */
 final class TestGateway implements AutoCloseable {
@@ -42,18 +47,17 @@ final class TestGateway implements AutoCloseable {
     }
 
     /**
-     * A second node with the roles that face clients (websocket, sessions, ready, grpc), joined to {@code seed}'s
-     * cluster; returns once the cluster has both.
+     * Another node joined to {@code seed}'s cluster, with the roles that face clients (websocket, sessions, ready,
+     * grpc) unless {@code overrides} names others; returns once the seed counts it as a member.
      */
     static TestGateway joining(TestGateway seed, Database database, Map<String, Object> overrides) throws Exception {
-        int seedPort = org.apache.pekko.cluster.typed.Cluster.get(seed.gateway.node().system()).selfMember().address()
-                .getPort().get();
-        Map<String, Object> joined = new java.util.HashMap<>(overrides);
-        joined.put("derailed.roles", java.util.List.of("websocket", "sessions", "ready", "grpc"));
-        joined.put("derailed.cluster.seed-nodes", "127.0.0.1:" + seedPort);
+        Cluster cluster = Cluster.get(seed.gateway.node().system());
+        int before = cluster.state().members().size();
+        Map<String, Object> joined = new HashMap<>(overrides);
+        joined.putIfAbsent("derailed.roles", List.of("websocket", "sessions", "ready", "grpc"));
+        joined.put("derailed.cluster.seed-nodes", "127.0.0.1:" + cluster.selfMember().address().getPort().get());
         TestGateway node = start(database, joined);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
-                org.apache.pekko.cluster.typed.Cluster.get(seed.gateway.node().system()).state().members().size() == 2);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> cluster.state().members().size() > before);
         return node;
     }
 

@@ -1,7 +1,6 @@
 package one.derailed.gateway.websocket;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -10,7 +9,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.session.SessionLauncher;
@@ -82,17 +80,11 @@ final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
 
     /**
      * Takes the HTTP handlers out once the socket is a WebSocket (Netty's handshake replaces the codec and the
-     * aggregator itself; RequestDeadline leaves at its 101). They would see no more traffic, but their contexts,
+     * aggregator itself, and RequestDeadline leaves at its 101). They would see no more traffic, but their contexts,
      * and HttpEndpoints' queue of pipelined requests, would stay for the connection's life: ~0.3 KiB a session.
      */
     static void dropHttpHandlers(ChannelPipeline pipeline) {
-        for (Class<? extends ChannelHandler> http : HTTP_HANDLERS) {
-            if (pipeline.get(http) != null) {
-                pipeline.remove(http);
-            }
-        }
+        pipeline.remove(BadRequests.INSTANCE);
+        pipeline.remove(HttpEndpoints.class);
     }
-
-    private static final List<Class<? extends ChannelHandler>> HTTP_HANDLERS =
-            List.of(RequestDeadline.class, BadRequests.class, HttpEndpoints.class);
 }

@@ -70,15 +70,8 @@ class ArrivingSessionTest {
      */
     @Test
     void aResumeWaitingForASessionThatNeverArrivesGetsOp9() {
-        TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
-        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
-        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
         SessionDirectory directory = new SessionDirectory();
-        SessionDirectory.SessionIdentity identity = directory.adoptedIdentity("arriving");
-        ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay), identity,
-                new MoveProtocol.Snapshot("arriving", ADA, 0, new Presence("online", "[]", Presence.Platform.desktop),
-                        50, 0, 1, List.of(), 1, 5, List.of(), 60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
-        oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+        ActorRef<SessionProtocol.Command> session = arriving(directory, "arriving", ADA);
 
         RecordingConnection socket = new RecordingConnection();
         session.tell(new SessionProtocol.Resume(socket, new ClientPayload.Resume("token", "arriving", 5)));
@@ -94,16 +87,8 @@ class ArrivingSessionTest {
      */
     @Test
     void aLostMoveIsSentAgainAndTheSessionArrives() {
-        TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
-        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
-        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
         SessionDirectory directory = new SessionDirectory();
-        SessionDirectory.SessionIdentity identity = directory.adoptedIdentity("arriving-again");
-        ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay), identity,
-                new MoveProtocol.Snapshot("arriving-again", BOB, 0,
-                        new Presence("online", "[]", Presence.Platform.desktop), 50, 0, 1, List.of(), 1, 5, List.of(),
-                        60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
-        oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+        ActorRef<SessionProtocol.Command> session = arriving(directory, "arriving-again", BOB);
 
         UserProtocol.Move again = MOVED_AGAIN.expectMessageClass(UserProtocol.Move.class, Duration.ofSeconds(5));
         assertThat(again.session()).isEqualTo(1);
@@ -122,17 +107,8 @@ class ArrivingSessionTest {
      */
     @Test
     void aMoveClaimedWhileArrivingStartsOnceTheSessionHasArrived() {
-        TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
-        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
-        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
         TestProbe<HandoffProtocol.Command> claimant = KIT.createTestProbe();
-        SessionDirectory directory = new SessionDirectory();
-        SessionDirectory.SessionIdentity identity = directory.adoptedIdentity("claimed-while-arriving");
-        ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay), identity,
-                new MoveProtocol.Snapshot("claimed-while-arriving", ADA, 0,
-                        new Presence("online", "[]", Presence.Platform.desktop), 50, 0, 1, List.of(), 1, 5, List.of(),
-                        60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
-        oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+        ActorRef<SessionProtocol.Command> session = arriving(new SessionDirectory(), "claimed-while-arriving", ADA);
 
         session.tell(new MoveProtocol.MoveTo(claimant.ref(), null));
         claimant.expectNoMessage(Duration.ofMillis(200));
@@ -143,6 +119,23 @@ class ArrivingSessionTest {
         MoveProtocol.Adopt adopt = claimant.expectMessageClass(MoveProtocol.Adopt.class, Duration.ofSeconds(3));
         assertThat(adopt.snapshot().sessionId()).isEqualTo("claimed-while-arriving");
         assertThat(adopt.snapshot().userIncarnation()).isEqualTo(2);
+    }
+
+    /**
+     * A session {@code user}'s old node moved here, in no guild, at sequence 5, whose old incarnation has heard that
+     * it was adopted; its user entity is to drain the old node.
+     */
+    private static ActorRef<SessionProtocol.Command> arriving(SessionDirectory directory, String sessionId,
+                                                              UserRecord user) {
+        TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
+        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
+        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
+        ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay),
+                directory.adoptedIdentity(sessionId), new MoveProtocol.Snapshot(sessionId, user, 0,
+                        new Presence("online", "[]", Presence.Platform.desktop), 50, 0, 1, List.of(), 1, 5, List.of(),
+                        60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
+        oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+        return session;
     }
 
     private static org.apache.pekko.actor.typed.Behavior<UserProtocol.Command> dropsTheFirstMove(int seen) {
