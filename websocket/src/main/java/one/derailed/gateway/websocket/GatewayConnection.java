@@ -77,7 +77,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
                 // compress=zlib-stream|zstd-stream: every later message goes out compressed, HELLO included.
                 one.derailed.gateway.protocol.Compression compression =
                         ConnectRequest.parse(handshake.requestUri()).compression();
-                ctx.channel().attr(OutboundByteCounter.COMPRESSION).set(compression.name().toLowerCase());
+                OutboundByteCounter.countInto(ctx.channel(), metrics.bytesOut(compression.name().toLowerCase()));
                 CompressionEncoder.installTransport(ctx, compression);
             } catch (PayloadException refused) {
                 connection.close(refused.closeCode(), refused.getMessage());

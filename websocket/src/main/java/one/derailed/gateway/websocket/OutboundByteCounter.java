@@ -1,6 +1,8 @@
 package one.derailed.gateway.websocket;
 
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -14,20 +16,25 @@ import one.derailed.gateway.core.metrics.GatewayMetrics;
  */
 @ChannelHandler.Sharable
 final class OutboundByteCounter extends ChannelOutboundHandlerAdapter {
-    /** The compression a socket's bytes are counted under; set at handshake, "none" until then. */
-    static final AttributeKey<String> COMPRESSION = AttributeKey.valueOf("derailed.compression");
+    /** The counter a socket's bytes go to, by the compression it negotiated at handshake. */
+    private static final AttributeKey<Counter> COUNTER = AttributeKey.valueOf("derailed.bytes-out");
 
-    private final GatewayMetrics metrics;
+    private final Counter uncompressed;
 
     OutboundByteCounter(GatewayMetrics metrics) {
-        this.metrics = metrics;
+        this.uncompressed = metrics.bytesOut("none");
+    }
+
+    /** From now on the channel's bytes go to this counter (the one of the compression it negotiated). */
+    static void countInto(Channel channel, Counter counter) {
+        channel.attr(COUNTER).set(counter);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof ByteBuf bytes) {
-            String compression = ctx.channel().attr(COMPRESSION).get();
-            metrics.bytesOut(compression == null ? "none" : compression, bytes.readableBytes());
+            Counter counter = ctx.channel().attr(COUNTER).get();
+            (counter == null ? uncompressed : counter).increment(bytes.readableBytes());
         }
         super.write(ctx, msg, promise);
     }
