@@ -162,7 +162,11 @@ final class Fleet implements FleetControl {
 
     private void tick() {
         try {
-            long room = Math.max(0, config.maxPendingConnects() - pendingConnects.get());
+            // Once identifying is on, a socket that said HELLO and waits for its turn to identify is still in flight:
+            // opening more than the identify pacing takes leaves them to the gateway's identify timeout (4003).
+            // (Counted, not the queue's size(): that walks the queue, 14,000 long in a storm, at every tick.)
+            long waiting = identifyEnabled ? Math.max(0, helloed.get() - pendingIdentifies.get() - ready.get()) : 0;
+            long room = Math.max(0, config.maxPendingConnects() - pendingConnects.get() - waiting);
             long permits = connectPacer.take(Math.min(room, count - nextToConnect + waitingToReconnect.size()));
             BenchSession again;
             while (permits > 0 && !stopping && (again = waitingToReconnect.poll()) != null) {

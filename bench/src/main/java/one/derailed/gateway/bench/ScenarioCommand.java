@@ -181,11 +181,14 @@ final class ScenarioCommand implements Callable<Integer> {
                     endpoints.add("127.0.0.1:" + edge.httpPort());
                 }
             }
+            if (plan != null && plan.isCluster()) {
+                settle(new Servers(servers));
+            }
             List<WorkerSpec> workers = plan != null ? plan.workers()
                     : List.of(new WorkerSpec("worker1", 0, sessions, List.of(0), o.threads, 128 + sessions * 4L / 1024,
                             0, sessions + 1000));
             fleets = new Fleets(startWorkers(workers, tokens, endpoints, logs, members.size(),
-                    plan == null ? 1 : plan.sources()));
+                    plan == null ? 1 : plan.sources(), plan != null && plan.isCluster()));
             Fleets started = fleets;
             emergencyStops.add(() -> started.members().forEach(f -> ((RemoteFleet) f).kill()));
             reporter = new Reporter(fleets, new Servers(servers), watch, out, o.reportEverySeconds);
@@ -300,6 +303,11 @@ final class ScenarioCommand implements Callable<Integer> {
         // The generator's connections come from a few loopback addresses: the edge's per-address bound on connections
         // not identified yet (256) would answer most of a storm 503 at accept.
         jvm.add("-Dderailed.websocket.max-unidentified-per-address=20000");
+        if (scenario.equals("storm")) {
+            // A storm holds every socket at HELLO until all have connected (100 s for 200,000 at 2,000/s): the 30 s
+            // identify timeout would close the first ones (4003) before the storm begins.
+            jvm.add("-Dderailed.websocket.identify-timeout=" + readyTimeoutSeconds(plan.sessions()) + "s");
+        }
         jvm.addAll(ClusterSettings.forBench(plan));
         jvm.addAll(o.serverOpts);
         List<String> core = new ArrayList<>(o.coreOpts);
@@ -311,15 +319,38 @@ final class ScenarioCommand implements Callable<Integer> {
                 o.appJar.toAbsolutePath(), jvm, core, edge, db, logs, pidFile(logs));
     }
 
+    /**
+     * Waits for the nodes to settle: right after start-up their JIT compilers keep both cores busy (16 nodes took
+     * 143 % of a core at 200,000 before any session), and a storm on top of that starves the cluster's heartbeats.
+     */
+    private void settle(Servers servers) throws InterruptedException {
+        if (o.settleCpuPercent <= 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        long deadline = started + o.settleSeconds * 1_000_000_000L;
+        double percent;
+        do {
+            long before = servers.cpuNanos();
+            long at = System.nanoTime();
+            Run.hold(5);
+            percent = (servers.cpuNanos() - before) * 100.0 / (System.nanoTime() - at);
+        } while (percent > o.settleCpuPercent && System.nanoTime() < deadline);
+        out.printf("== nodes %s after %.0f s: %.0f %% of a core over the last 5 s (at most %d %% asked)%n",
+                percent <= o.settleCpuPercent ? "settled" : "still busy", (System.nanoTime() - started) / 1e9,
+                percent, o.settleCpuPercent);
+    }
+
     private List<RemoteFleet> startWorkers(List<WorkerSpec> workers, Path tokens, List<String> endpoints, Path logs,
-                                           int guildCount, int sources) throws Exception {
+                                           int guildCount, int sources, boolean cluster) throws Exception {
         // One at a time, as the nodes: at 200,000 sessions 14 generator JVMs starting together (JIT, their share of the
         // tokens) starved the cluster's heartbeats on 2 cores and cost it 442 membership changes before any READY.
         ExecutorService starting = Executors.newSingleThreadExecutor();
         try {
             List<Future<RemoteFleet>> futures = new ArrayList<>();
             for (WorkerSpec worker : workers) {
-                List<String> command = workerCommand(worker, tokens, endpoints, workers.size(), guildCount, sources);
+                List<String> command = workerCommand(worker, tokens, endpoints, workers.size(), guildCount, sources,
+                        cluster);
                 futures.add(starting.submit(() -> new RemoteFleet(worker.name(), command,
                         logs.resolve(worker.name() + ".log"))));
             }
@@ -342,8 +373,13 @@ final class ScenarioCommand implements Callable<Integer> {
     }
 
     private List<String> workerCommand(WorkerSpec worker, Path tokens, List<String> endpoints, int workerCount,
-                                       int guildCount, int sources) {
-        List<String> command = new ArrayList<>(List.of(
+                                       int guildCount, int sources, boolean cluster) {
+        List<String> command = new ArrayList<>();
+        int nice = o.workerNice >= 0 ? o.workerNice : cluster ? 10 : 0;
+        if (nice > 0) {
+            command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+        }
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + worker.heapMib() + "m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", classPath(), LoadGenerator.class.getName(), "worker",
@@ -412,7 +448,7 @@ final class ScenarioCommand implements Callable<Integer> {
             out.println("worker     " + String.join(" ", workerCommand(plan.workers().get(0),
                     o.data.resolve(plan.sessions() + "-users-" + guilds + "-guilds/tokens.tsv"),
                     plan.edgeNodes().stream().map(n -> "127.0.0.1:" + n.httpPort()).toList(), plan.workers().size(),
-                    guilds, plan.sources())));
+                    guilds, plan.sources(), plan.isCluster())));
         } catch (RuntimeException e) {
             out.println("(commands: " + e.getMessage() + ")");
         }

@@ -148,6 +148,20 @@ final class ScenarioOptions {
             description = "Seconds for every session to be READY (default: sessions / 250 + 60).")
     int readyTimeoutSeconds;
 
+    @Option(names = "--settle-cpu", defaultValue = "50",
+            description = "A cluster: before the workers start, wait until the nodes together use at most this share"
+                    + " of one core, in percent, over 5 s (JIT and start-up done; 0: do not wait).")
+    int settleCpuPercent;
+
+    @Option(names = "--settle-seconds", defaultValue = "180", description = "The longest that wait may take.")
+    int settleSeconds;
+
+    @Option(names = "--worker-nice", defaultValue = "-1",
+            description = "The niceness the load generator processes run at (default: 10 with a cluster, so that on"
+                    + " one machine they yield the CPU to its nodes, which would have machines of their own; 0 with one"
+                    + " node, whose fan-out figures are read beside fanout_floor's, which runs at 0).")
+    int workerNice;
+
     @Option(names = "--report-every", defaultValue = "5", description = "Seconds between progress reports.")
     int reportEverySeconds;
 
