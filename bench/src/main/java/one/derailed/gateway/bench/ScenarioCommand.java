@@ -135,6 +135,7 @@ final class ScenarioCommand implements Callable<Integer> {
             }
             tokens = prepare(sessions, guilds);
         }
+        boolean clustered = plan != null && plan.isCluster();
         List<Account> accounts = Account.read(tokens, sessions);
         Map<Long, Integer> members = new LinkedHashMap<>();
         for (Account a : accounts) {
@@ -167,7 +168,7 @@ final class ScenarioCommand implements Callable<Integer> {
                 emergencyStops.add(() -> starting.nodes().forEach(NodeProcess::kill));
                 out.printf("== starting %d node(s); logs in %s%n", plan.nodes().size(), logs);
                 cluster.start(out);
-                if (plan.isCluster()) {
+                if (clustered) {
                     watch = new MembershipWatch(cluster.nodes());
                     Run.hold(2);
                     watch.markSteady();
@@ -181,14 +182,14 @@ final class ScenarioCommand implements Callable<Integer> {
                     endpoints.add("127.0.0.1:" + edge.httpPort());
                 }
             }
-            if (plan != null && plan.isCluster()) {
+            if (clustered) {
                 settle(new Servers(servers));
             }
             List<WorkerSpec> workers = plan != null ? plan.workers()
                     : List.of(new WorkerSpec("worker1", 0, sessions, List.of(0), o.threads, 128 + sessions * 4L / 1024,
                             0, sessions + 1000));
             fleets = new Fleets(startWorkers(workers, tokens, endpoints, logs, members.size(),
-                    plan == null ? 1 : plan.sources(), plan != null && plan.isCluster()));
+                    plan == null ? 1 : plan.sources(), clustered));
             Fleets started = fleets;
             emergencyStops.add(() -> started.members().forEach(f -> ((RemoteFleet) f).kill()));
             reporter = new Reporter(fleets, new Servers(servers), watch, out, o.reportEverySeconds);

@@ -3,19 +3,10 @@ package one.derailed.gateway.bench.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -24,7 +15,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +32,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketChannelTest {
     private static final String LARGE = "L".repeat(300_000);
 
-    private EventLoopGroup group;
-    private Channel server;
+    private LoopbackWebSocketServer server;
     private EventLoop loop;
     private final List<String> serverGot = new CopyOnWriteArrayList<>();
     private final AtomicReference<Channel> serverSide = new AtomicReference<>();
@@ -111,30 +100,19 @@ class WebSocketChannelTest {
 
     @BeforeEach
     void start() throws Exception {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath("/").checkStartsWith(true).handleCloseFrames(false)
-                                        .dropPongFrames(false).build()),
-                                new Script());
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        server = LoopbackWebSocketServer.start(WebSocketServerProtocolConfig.newBuilder().websocketPath("/")
+                .checkStartsWith(true).handleCloseFrames(false).dropPongFrames(false).build(), Script::new);
         loop = new EventLoop("test-loop");
     }
 
     @AfterEach
     void stop() {
         loop.close();
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 
     private Endpoint endpoint() throws Exception {
-        return Endpoint.of("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort(), "/?v=10", "127.0.0.1");
+        return Endpoint.of("127.0.0.1", server.port(), "/?v=10", "127.0.0.1");
     }
 
     @Test
@@ -184,7 +162,7 @@ class WebSocketChannelTest {
     @Test
     void aRefusedConnectIsReported() throws Exception {
         Endpoint nowhere = endpoint();
-        server.close().sync();
+        server.stopListening();
         Recorder recorder = new Recorder();
         new WebSocketChannel(loop, recorder, 1 << 20).connect(nowhere);
         await().atMost(Duration.ofSeconds(10)).until(() -> !recorder.events.isEmpty());
