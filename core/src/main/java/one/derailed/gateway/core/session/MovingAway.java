@@ -62,6 +62,7 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
                         : this;
             }
             case SessionProtocol.Resume resume -> {
+                state.context.getLog().debug("session {}: resume refused (moving away)", state.sessionId());
                 resume.connection().send(ServerFrames.invalidSession(false));
                 state.services.metrics().invalidSession();
                 yield this;

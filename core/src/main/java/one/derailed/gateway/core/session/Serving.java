@@ -301,6 +301,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         }
         if (checked.attempt() != state.resumeAttempts) {
             // Token checks run in parallel; an older attempt finishing late must not take over from a newer one.
+            state.context.getLog().debug("session {}: resume refused (a newer resume came)", state.sessionId());
             return invalid(candidate);
         }
         boolean owner = checked.failure() == null && checked.result() instanceof ReadyProtocol.Authenticated ok

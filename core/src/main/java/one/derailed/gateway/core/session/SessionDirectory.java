@@ -31,6 +31,15 @@ public final class SessionDirectory {
         return new SessionIdentity(numbers.incrementAndGet(), sessionId);
     }
 
+    /**
+     * Lists a session that moved here under its session_id as soon as it is spawned. It adds itself in full when it
+     * starts, on its own dispatcher: a resume or a claim in between must find it, not hear that no such session is
+     * anywhere (its old node has let it go).
+     */
+    void listMovedIn(String sessionId, ActorRef<SessionProtocol.Command> session) {
+        byId.putIfAbsent(sessionId, session);
+    }
+
     /** A session reached through its mailbox only (a stand-in, or one on no event loop). */
     void add(SessionIdentity identity, ActorRef<SessionProtocol.Command> session) {
         add(identity, new SessionPort(session, null, null));

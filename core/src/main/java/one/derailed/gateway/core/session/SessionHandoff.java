@@ -104,7 +104,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
                 .onMessage(Refused.class, this::onRefused)
                 .onMessage(MoveProtocol.Coming.class, this::onComing)
                 .onMessage(ClaimAgain.class, this::onClaimAgain)
-                .onMessage(LocateTimedOut.class, timedOut -> answer(timedOut.sessionId(), null))
+                .onMessage(LocateTimedOut.class, timedOut -> notFound(timedOut.sessionId(), "timed out"))
                 .onMessage(Adopt.class, this::onAdopt)
                 .onMessage(Evacuate.class, this::onEvacuate)
                 .onMessage(CheckEvacuation.class, this::onCheckEvacuation)
@@ -121,15 +121,25 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
     }
 
     private Behavior<Command> onLocate(Locate locate) {
+        // The caller looked here before it asked, but the session may have been adopted here since: its peers would
+        // all say "not here" (its old node let it go), and its client would be told op 9.
+        ActorRef<SessionProtocol.Command> here = services.directory().bySessionId(locate.sessionId());
+        if (here != null) {
+            locate.replyTo().tell(new Located(here));
+            return this;
+        }
         Pending waiting = pending.get(locate.sessionId());
         if (waiting != null) {
             waiting.waiting.add(locate.replyTo());
             return this;
         }
         if (peers.isEmpty()) {
+            getContext().getLog().debug("locate of session {}: not found (no peers)", locate.sessionId());
             locate.replyTo().tell(new Located(null));
             return this;
         }
+        getContext().getLog().debug("locate of session {}: claiming it of {}", locate.sessionId(),
+                peers.stream().map(peer -> peer.path().address().toString()).toList());
         Pending claim = new Pending(locate.token());
         claim.waiting.add(locate.replyTo());
         pending.put(locate.sessionId(), claim);
@@ -147,7 +157,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
 
     private Behavior<Command> onRefused(Refused refused) {
         if (!refused.busy()) {
-            return answer(refused.sessionId(), null);
+            return notFound(refused.sessionId(), "its owner refused the claim");
         }
         Pending claim = pending.get(refused.sessionId());
         if (claim != null) {
@@ -196,9 +206,17 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
     private Behavior<Command> answerIfAllSaidNo(String sessionId) {
         Pending waiting = pending.get(sessionId);
         if (waiting != null && --waiting.unanswered == 0 && !waiting.moving) {
-            return answer(sessionId, null);
+            return notFound(sessionId, "every peer said it is not there");
         }
         return this;
+    }
+
+    /** The locate of {@code sessionId} ends without a session (its client gets op 9), for the reason given. */
+    private Behavior<Command> notFound(String sessionId, String why) {
+        if (pending.containsKey(sessionId)) {
+            getContext().getLog().debug("locate of session {}: not found ({})", sessionId, why);
+        }
+        return answer(sessionId, null);
     }
 
     private Behavior<Command> answer(String sessionId, ActorRef<SessionProtocol.Command> session) {
@@ -215,12 +233,13 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
         MoveProtocol.Snapshot snapshot = adopt.snapshot();
         if (services.directory().bySessionId(snapshot.sessionId()) != null) {
             snapshot.session().tell(new MoveProtocol.AdoptionFailed("a session with that id already lives there"));
-            return answer(snapshot.sessionId(), null);
+            return notFound(snapshot.sessionId(), "adopted twice");
         }
         SessionDirectory.SessionIdentity identity = services.directory().adoptedIdentity(snapshot.sessionId());
         // Beside the node's other sessions (not under this actor), so a restart here cannot touch them.
         ActorRef<SessionProtocol.Command> session = getContext().getSystem().systemActorOf(
                 Session.adopt(services, identity, snapshot), "session-" + identity.number(), SessionLauncher.MAILBOX);
+        services.directory().listMovedIn(snapshot.sessionId(), session);
         services.metrics().sessionMovedIn();
         return answer(snapshot.sessionId(), session);
     }

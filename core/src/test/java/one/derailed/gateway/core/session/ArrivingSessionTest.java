@@ -122,6 +122,27 @@ class ArrivingSessionTest {
     }
 
     /**
+     * A client resumed on the very node its session was landing on from a leaving one (SessionHandoffTest's graceful
+     * leave): the node's locate came after the adoption, asked its peers, found none that had the session (its old
+     * node had let it go) and told the client op 9, while the session waited here for it.
+     */
+    @Test
+    void aLocateThatComesAfterTheSessionWasAdoptedHereFindsIt() {
+        SessionDirectory directory = new SessionDirectory();
+        ActorRef<HandoffProtocol.Command> handoff = KIT.spawn(SessionHandoff.create(
+                services(directory, KIT.createTestProbe()), Duration.ofSeconds(3)));
+        TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
+        TestProbe<HandoffProtocol.Located> located = KIT.createTestProbe();
+
+        handoff.tell(new MoveProtocol.Adopt(snapshot("landed-here", ADA, oldIncarnation.ref())));
+        handoff.tell(new HandoffProtocol.Locate("landed-here", "token", located.ref()));
+
+        MoveProtocol.AdoptedBy adopted = oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
+        assertThat(located.expectMessageClass(HandoffProtocol.Located.class, Duration.ofSeconds(5)).session())
+                .isEqualTo(adopted.session());
+    }
+
+    /**
      * A session {@code user}'s old node moved here, in no guild, at sequence 5, whose old incarnation has heard that
      * it was adopted; its user entity is to drain the old node.
      */
@@ -129,13 +150,18 @@ class ArrivingSessionTest {
                                                               UserRecord user) {
         TestProbe<RelayProtocol.Command> relay = KIT.createTestProbe();
         TestProbe<SessionProtocol.Command> oldIncarnation = KIT.createTestProbe();
-        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
         ActorRef<SessionProtocol.Command> session = KIT.spawn(Session.adopt(services(directory, relay),
-                directory.adoptedIdentity(sessionId), new MoveProtocol.Snapshot(sessionId, user, 0,
-                        new Presence("online", "[]", Presence.Platform.desktop), 50, 0, 1, List.of(), 1, 5, List.of(),
-                        60_000, oldRelay.ref(), 1, oldIncarnation.ref())));
+                directory.adoptedIdentity(sessionId), snapshot(sessionId, user, oldIncarnation.ref())));
         oldIncarnation.expectMessageClass(MoveProtocol.AdoptedBy.class);
         return session;
+    }
+
+    /** What {@code user}'s session carries from its old node: no guild, sequence 5. */
+    private static MoveProtocol.Snapshot snapshot(String sessionId, UserRecord user,
+                                                  ActorRef<SessionProtocol.Command> oldIncarnation) {
+        TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
+        return new MoveProtocol.Snapshot(sessionId, user, 0, new Presence("online", "[]", Presence.Platform.desktop),
+                50, 0, 1, List.of(), 1, 5, List.of(), 60_000, oldRelay.ref(), 1, oldIncarnation);
     }
 
     private static org.apache.pekko.actor.typed.Behavior<UserProtocol.Command> dropsTheFirstMove(int seen) {
