@@ -45,8 +45,11 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private final FrameRateLimit rate;
     private final ConnectionLimit unidentified;
     private ChannelConnection connection;
-    /** Frames that arrived before the handshake was announced; a client has no reason to send more than a few. */
-    private final java.util.List<WebSocketFrame> early = new java.util.ArrayList<>(1);
+    /**
+     * Frames that arrived before the handshake was announced (a client has no reason to send more than a few); made
+     * only when one does, and let go at HELLO.
+     */
+    private java.util.List<WebSocketFrame> early;
     private static final int MAX_EARLY_FRAMES = 4;
     private long lastHeartbeatNanos;
     /** A RESUME is looking for its session on other nodes; the socket takes no other IDENTIFY or RESUME meanwhile. */
@@ -120,7 +123,9 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
      * that. They are held (bounded) and read right after HELLO, in order, rather than dropped.
      */
     private void holdUntilHello(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (early.size() >= MAX_EARLY_FRAMES) {
+        if (early == null) {
+            early = new java.util.ArrayList<>(MAX_EARLY_FRAMES);
+        } else if (early.size() >= MAX_EARLY_FRAMES) {
             ctx.close();
             return;
         }
@@ -128,12 +133,16 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     }
 
     private void replayEarlyFrames(ChannelHandlerContext ctx) {
-        while (!early.isEmpty()) {
-            WebSocketFrame frame = early.remove(0);
+        java.util.List<WebSocketFrame> held = early;
+        early = null;
+        if (held == null) {
+            return;
+        }
+        for (int i = 0; i < held.size(); i++) {
             try {
-                channelRead0(ctx, frame);
+                channelRead0(ctx, held.get(i));
             } finally {
-                frame.release();
+                held.get(i).release();
             }
         }
     }
@@ -213,8 +222,13 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private void onAttachment(ChannelHandlerContext ctx, boolean attached) {
         if (attached) {
             unidentified.release(ctx.channel());
+            // Neither has anything left to do, and each would stay with the socket for its life.
+            if (ctx.pipeline().context(unidentified) != null) {
+                ctx.pipeline().remove(unidentified);
+            }
             if (identifyDeadline != null) {
                 identifyDeadline.cancel(false);
+                identifyDeadline = null;
             }
         } else if (connection != null && !connection.closing()) {
             awaitIdentify(ctx);
@@ -250,8 +264,10 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        early.forEach(WebSocketFrame::release);
-        early.clear();
+        if (early != null) {
+            early.forEach(WebSocketFrame::release);
+            early = null;
+        }
         if (heartbeatCheck != null) {
             heartbeatCheck.cancel(false);
         }

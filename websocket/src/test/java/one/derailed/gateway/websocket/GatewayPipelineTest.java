@@ -18,9 +18,12 @@ import java.util.concurrent.Executors;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.node.GatewayNode;
+import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.http.BadRequests;
 import one.derailed.gateway.http.ConnectionLimit;
 import one.derailed.gateway.http.RequestDeadline;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +58,62 @@ class GatewayPipelineTest {
         channel.finishAndReleaseAll();
     }
 
+    /**
+     * Once a session holds the socket, the unidentified-connection count and the identify deadline have nothing left
+     * to do: neither may stay with the socket for its life (~0.15 KiB a session between them).
+     */
+    @Test
+    void anIdentifiedSocketKeepsNeitherItsUnidentifiedCountNorItsIdentifyDeadline() {
+        ConnectionLimit unidentified = new ConnectionLimit(10, 10, refusal -> { });
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(initializer(unidentified));
+        channel.pipeline().fireChannelActive();
+        channel.writeInbound(Unpooled.copiedBuffer(UPGRADE, StandardCharsets.US_ASCII));
+        channel.runPendingTasks();
+        drainOutbound(channel);
+        assertThat(unidentified.counted()).isEqualTo(1);
+        assertThat(pendingTasks(channel)).as("heartbeat check and identify deadline").isEqualTo(2);
+
+        ActorTestKit testKit = ActorTestKit.create();
+        try {
+            TestProbe<SessionProtocol.Command> session = testKit.createTestProbe();
+            channel.attr(ChannelConnection.KEY).get().attach(session.ref());
+            channel.runPendingTasks();
+
+            assertThat(unidentified.counted()).isZero();
+            assertThat(channel.pipeline().get(ConnectionLimit.class)).isNull();
+            assertThat(pendingTasks(channel)).as("the heartbeat check alone").isEqualTo(1);
+            GatewayConnection handler = channel.pipeline().get(GatewayConnection.class);
+            assertThat(handler).extracting("identifyDeadline").isNull();
+            assertThat(handler).extracting("early").isNull();
+        } finally {
+            testKit.shutdownTestKit();
+        }
+        channel.finishAndReleaseAll();
+    }
+
+    /** The channel's scheduled tasks still waiting to run (cancelled ones included until they are taken out). */
+    private static int pendingTasks(EmbeddedChannel channel) {
+        int pending = 0;
+        io.netty.channel.EventLoop loop = channel.eventLoop();
+        try {
+            java.lang.reflect.Field queue = io.netty.util.concurrent.AbstractScheduledEventExecutor.class
+                    .getDeclaredField("scheduledTaskQueue");
+            queue.setAccessible(true);
+            java.util.Collection<?> tasks = (java.util.Collection<?>) queue.get(loop);
+            if (tasks != null) {
+                for (Object task : tasks) {
+                    if (!((java.util.concurrent.Future<?>) task).isCancelled()) {
+                        pending++;
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException unexpected) {
+            throw new AssertionError(unexpected);
+        }
+        return pending;
+    }
+
     @Test
     void aTransportNobodyKnowsIsRefusedByName() {
         assertThatThrownBy(() -> SocketTransport.resolve("kqueue"))
@@ -72,14 +131,17 @@ class GatewayPipelineTest {
     }
 
     private GatewayChannelInitializer initializer() {
+        return initializer(new ConnectionLimit(10, 10, refusal -> { }));
+    }
+
+    private GatewayChannelInitializer initializer(ConnectionLimit unidentified) {
         GatewaySettings.WebSocket settings = GatewaySettings.from(GatewayNode.loadConfig(ConfigFactory.empty()))
                 .webSocket();
         GatewayMetrics metrics = new GatewayMetrics();
         BotGatewayEndpoint botGateway = new BotGatewayEndpoint(null, botLookups,
                 HttpEndpoints.jsonString(settings.publicUrl()));
         return new GatewayChannelInitializer(null, EdgeLimits.of(settings), settings.publicUrl(), () -> true,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), botGateway, metrics,
-                new ConnectionLimit(10, 10, refusal -> { }));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), botGateway, metrics, unidentified);
     }
 
     private static String drainOutbound(EmbeddedChannel channel) {
