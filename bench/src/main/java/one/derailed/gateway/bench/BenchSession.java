@@ -178,7 +178,7 @@ final class BenchSession implements WebSocketListener {
         }
         fleet.stats.readyLatency.recordValue((now - identifySentNanos) / 1000);
         state = READY;
-        fleet.onReady(this, now);
+        fleet.onReady(this, now - identifySentNanos, now);
         recovered(now);
     }
 

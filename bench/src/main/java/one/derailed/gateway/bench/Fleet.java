@@ -46,6 +46,7 @@ final class Fleet implements FleetControl {
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger pendingConnects = new AtomicInteger();
     private final AtomicInteger pendingIdentifies = new AtomicInteger();
+    private final IdentifyWindow identifyWindow;
     private final AtomicInteger helloed = new AtomicInteger();
     private final AtomicInteger ready = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
@@ -81,6 +82,8 @@ final class Fleet implements FleetControl {
         this.observerTail = ascii(tail + (config.intents() | FleetConfig.GUILD_PRESENCES) + "}}");
         this.connectPacer = new Pacer(config.connectRate());
         this.identifyPacer = new Pacer(config.identifyRate());
+        this.identifyWindow = new IdentifyWindow(config.maxPendingIdentifies(),
+                config.readyTargetMillis() * 1_000_000L);
         this.pacer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "bench-pacer");
             thread.setDaemon(true);
@@ -179,7 +182,7 @@ final class Fleet implements FleetControl {
                 connect(nextToConnect++);
             }
             if (identifyEnabled) {
-                long identifyRoom = Math.max(0, config.maxPendingIdentifies() - pendingIdentifies.get());
+                long identifyRoom = Math.max(0, identifyWindow.limit() - pendingIdentifies.get());
                 long grants = identifyPacer.take(Math.min(identifyRoom, waitingToIdentify.size()));
                 BenchSession session;
                 while (grants-- > 0 && !stopping && (session = waitingToIdentify.poll()) != null) {
@@ -243,8 +246,9 @@ final class Fleet implements FleetControl {
         waitingToIdentify.add(session);
     }
 
-    void onReady(BenchSession session, long nowNanos) {
+    void onReady(BenchSession session, long latencyNanos, long nowNanos) {
         pendingIdentifies.decrementAndGet();
+        identifyWindow.onReady(latencyNanos, nowNanos);
         ready.incrementAndGet();
         stats.add(Counter.READIES);
         lastReadyNanos.accumulateAndGet(nowNanos, Math::max);

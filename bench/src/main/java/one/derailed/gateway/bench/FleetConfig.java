@@ -13,10 +13,13 @@ import one.derailed.gateway.bench.wire.Endpoint;
  * @param observers   the first {@code observers} sessions also ask for GUILD_PRESENCES and count users going offline
  * @param readBatchMicros how long a loop lets pass after a wake-up that found ready sockets before it looks again
  *                    (latencies are taken from the kernel's receive time stamps, so they do not include it)
+ * @param readyTargetMillis IDENTIFY to READY the fleet aims at: above it, fewer IDENTIFYs wait at once
+ *                    ({@link IdentifyWindow}); 0 keeps {@code maxPendingIdentifies} waiting throughout
  */
 record FleetConfig(List<Endpoint> endpoints, int sources, int threads, int connectRate, int maxPendingConnects,
                    int identifyRate, int maxPendingIdentifies, String compress, int intents, String event,
-                   boolean reconnect, double departShare, int observers, int readBatchMicros) {
+                   boolean reconnect, double departShare, int observers, int readBatchMicros,
+                   int readyTargetMillis) {
 
     /** GUILD_PRESENCES, the intent the observers add. */
     static final int GUILD_PRESENCES = 1 << 8;

@@ -42,6 +42,13 @@ final class Options {
                 description = "IDENTIFYs awaiting READY at once. Default: ${DEFAULT-VALUE}.")
         int maxPendingIdentifies;
 
+        @Option(names = "--ready-target-ms", defaultValue = "2500",
+                description = "IDENTIFY to READY to aim at: while READY comes later, fewer IDENTIFYs wait at once"
+                        + " (halved, then grown back as READY comes in time), so none reaches the gateway's ready"
+                        + " timeout (10 s) behind a queue of its own making. 0: always --max-pending-identifies."
+                        + " Default: ${DEFAULT-VALUE}.")
+        int readyTargetMillis;
+
         @Option(names = "--compress", defaultValue = "none",
                 description = "Transport compression: none, zlib-stream or zstd-stream. Default: ${DEFAULT-VALUE}.")
         String compress;
@@ -86,7 +93,7 @@ final class Options {
         FleetConfig config(List<Endpoint> endpoints) {
             return new FleetConfig(endpoints, sources, threadCount(), connectRate, maxPendingConnects, identifyRate,
                     maxPendingIdentifies, compress, intents, event, reconnect, departShare, observers,
-                    readBatchMicros);
+                    readBatchMicros, readyTargetMillis);
         }
     }
 

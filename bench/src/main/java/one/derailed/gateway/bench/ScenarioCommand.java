@@ -393,7 +393,8 @@ final class ScenarioCommand implements Callable<Integer> {
                 "--identify-rate", Integer.toString(share(o.identifyRate, workerCount)),
                 "--max-pending-identifies", Integer.toString(Math.max(10, maxPendingIdentifies() / workerCount)),
                 "--compress", o.compress, "--intents", Integer.toString(o.intents), "--event", o.event,
-                "--read-batch-micros", Integer.toString(o.readBatchMicros)));
+                "--read-batch-micros", Integer.toString(o.readBatchMicros),
+                "--ready-target-ms", Integer.toString(o.readyTargetMillis)));
         List<String> order = new ArrayList<>();
         for (int e : worker.edges()) {
             order.add(endpoints.get(e % endpoints.size()));

@@ -133,6 +133,11 @@ final class ScenarioOptions {
                     + " the most the gateway takes; 200 elsewhere, where identifying only sets the scene).")
     int maxPendingIdentifies;
 
+    @Option(names = "--ready-target-ms", defaultValue = "2500",
+            description = "Workers: IDENTIFY to READY to aim at; while READY comes later, fewer IDENTIFYs wait at once"
+                    + " (0: always --max-pending-identifies).")
+    int readyTargetMillis;
+
     @Option(names = "--read-batch-micros", defaultValue = "1000",
             description = "Workers: after a wake-up that found ready sockets, let this much pass before looking again"
                     + " (0: read at once, as fanout_floor's reader). Latencies use the kernel's receive stamps.")

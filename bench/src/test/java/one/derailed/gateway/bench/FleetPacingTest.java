@@ -68,7 +68,7 @@ class FleetPacingTest {
     void socketsWaitingToIdentifyCountAgainstTheConnectsInFlight() throws Exception {
         FleetConfig config = new FleetConfig(List.of(Endpoint.of("127.0.0.1", server.port(), "/?v=10&encoding=json", null)),
                 1, 1, 1_000, MAX_PENDING_CONNECTS, 0, MAX_PENDING_IDENTIFIES, "none", 513, "MESSAGE_CREATE",
-                false, 0, 0, 0);
+                false, 0, 0, 0, 0);
         List<Account> accounts = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             accounts.add(new Account(1000 + i, "token-" + i, 1));
