@@ -170,6 +170,12 @@ final class Fleet implements FleetControl {
             // (Counted, not the queue's size(): that walks the queue, 14,000 long in a storm, at every tick.)
             long waiting = identifyEnabled ? Math.max(0, helloed.get() - pendingIdentifies.get() - ready.get()) : 0;
             long room = Math.max(0, config.maxPendingConnects() - pendingConnects.get() - waiting);
+            if (identifyEnabled) {
+                // Nor more than the identify window can take next: when it narrows, sockets opened for the wider one
+                // would wait at HELLO past the gateway's identify timeout (125 of the first 5,000 in attempt 5).
+                room = Math.min(room, Math.max(0,
+                        identifyWindow.limit() - pendingIdentifies.get() - waiting - pendingConnects.get()));
+            }
             long permits = connectPacer.take(Math.min(room, count - nextToConnect + waitingToReconnect.size()));
             BenchSession again;
             while (permits > 0 && !stopping && (again = waitingToReconnect.poll()) != null) {
