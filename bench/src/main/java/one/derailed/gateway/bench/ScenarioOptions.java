@@ -150,7 +150,8 @@ final class ScenarioOptions {
     String event;
 
     @Option(names = "--ready-timeout", defaultValue = "0",
-            description = "Seconds for every session to be READY (default: sessions / 250 + 60).")
+            description = "Seconds for every session to be READY (default: sessions / 250 + 60; in a cluster,"
+                    + " sessions / 100 + 60).")
     int readyTimeoutSeconds;
 
     @Option(names = "--settle-cpu", defaultValue = "50",
