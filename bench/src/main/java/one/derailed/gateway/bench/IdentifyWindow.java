@@ -1,16 +1,17 @@
 package one.derailed.gateway.bench;
 
 /**
- * IdentifyWindow is how many IDENTIFYs a fleet keeps awaiting READY, found the way TCP finds its window: it starts
- * small, doubles while READYs come back within {@code target}, grows by one per window after its first cut, and halves
+ * IdentifyWindow is how many IDENTIFYs a fleet keeps awaiting READY, found the way TCP finds its window: it starts at
+ * one, doubles while READYs come back within {@code target}, grows by one per window after its first cut, and halves
  * when a READY took longer than {@code target} (once per {@code target}, so one late batch counts once). A gateway
  * whose nodes are still compiling their identify path at the start of a large run answers a READY per ~20 ms where it
  * later answers one per ~4 ms: a fixed window of 1,000 then waits past the gateway's 10 s ready timeout, and the
- * sessions at its end are closed 4000 (458 of 200,000 in attempt 4, docs/benchmarks.md). Never above {@code max},
- * never below 1; a {@code target} of 0 keeps it at {@code max}. Called from every loop thread and the pacer.
+ * sessions at its end are closed 4000 (458 of 200,000 in attempt 4, docs/benchmarks.md; 16 with a first window of 8
+ * a worker). Never above {@code max}, never below 1; a {@code target} of 0 keeps it at {@code max}. Called from every
+ * loop thread and the pacer.
  */
 final class IdentifyWindow {
-    private static final int INITIAL = 8;
+    private static final int INITIAL = 1;
 
     private final int max;
     private final long targetNanos;

@@ -11,8 +11,12 @@ class IdentifyWindowTest {
     @Test
     void startsSmallAndOpensToItsMaximumWhileReadyComesBackInTime() {
         IdentifyWindow window = new IdentifyWindow(1000, TARGET);
-        assertThat(window.limit()).isEqualTo(8);
+        assertThat(window.limit()).isEqualTo(1);
         long now = 0;
+        for (int ready = 0; ready < 7; ready++) {
+            window.onReady(300 * MS, now += MS);
+        }
+        assertThat(window.limit()).isEqualTo(8);
         for (int ready = 0; ready < 8; ready++) {
             window.onReady(300 * MS, now += MS);
         }
@@ -27,7 +31,7 @@ class IdentifyWindowTest {
     void halvesOnceForABatchOfLateReadiesThenGrowsByOneAWindow() {
         IdentifyWindow window = new IdentifyWindow(1000, TARGET);
         long now = 0;
-        for (int ready = 0; ready < 56; ready++) {
+        for (int ready = 0; ready < 63; ready++) {
             window.onReady(300 * MS, now += MS);
         }
         assertThat(window.limit()).isEqualTo(64);
@@ -49,8 +53,11 @@ class IdentifyWindowTest {
     @Test
     void neverClosesBelowOneNorOpensAboveItsMaximum() {
         IdentifyWindow window = new IdentifyWindow(4, TARGET);
-        assertThat(window.limit()).isEqualTo(4);
         long now = 0;
+        for (int ready = 0; ready < 10; ready++) {
+            window.onReady(MS, now += MS);
+        }
+        assertThat(window.limit()).isEqualTo(4);
         for (int late = 0; late < 10; late++) {
             window.onReady(9_000 * MS, now += TARGET);
         }
