@@ -48,11 +48,6 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
-    /** Stops accepting connections; those already open stay. */
-    public void stopListening() throws InterruptedException {
-        listener.close().sync();
-    }
-
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
