@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * ConnectionLimit counts a listener's connections, in all and per source address, and refuses one more at accept
  * with a 503 (and {@code Retry-After}) written straight to the socket, then closes it. A connection counts from
  * accept until it closes or until {@link #release} says it no longer needs counting (the gateway's listener counts
- * only connections that have not identified yet). The per-address counts forget an address when its count is back
+ * only connections that have not identified yet); a released connection's pipeline lets go of this handler too. The
+ * per-address counts forget an address when its count is back
  * to zero, so the map holds only addresses with connections open. First in the pipeline; one instance per listener.
  */
 @ChannelHandler.Sharable
@@ -76,12 +77,23 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        release(ctx.channel());
+        uncount(ctx.channel());
         super.channelInactive(ctx);
     }
 
-    /** {@code channel} no longer counts (it identified, or it closed); calling it again does nothing. */
+    /**
+     * {@code channel} no longer counts (it identified): its place is given back, and the handler leaves its pipeline,
+     * where it would have nothing left to do for the connection's whole life. Calling it again does nothing. Call it
+     * on the channel's event loop.
+     */
     public void release(Channel channel) {
+        uncount(channel);
+        if (channel.pipeline().context(this) != null) {
+            channel.pipeline().remove(this);
+        }
+    }
+
+    private void uncount(Channel channel) {
         InetAddress address = channel.attr(COUNTED).getAndSet(null);
         if (address == null) {
             return;

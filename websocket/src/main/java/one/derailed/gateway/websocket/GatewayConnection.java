@@ -222,10 +222,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private void onAttachment(ChannelHandlerContext ctx, boolean attached) {
         if (attached) {
             unidentified.release(ctx.channel());
-            // Neither has anything left to do, and each would stay with the socket for its life.
-            if (ctx.pipeline().context(unidentified) != null) {
-                ctx.pipeline().remove(unidentified);
-            }
+            // It has nothing left to do, and would stay with the socket for its life.
             if (identifyDeadline != null) {
                 identifyDeadline.cancel(false);
                 identifyDeadline = null;
