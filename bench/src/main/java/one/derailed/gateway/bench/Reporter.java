@@ -49,6 +49,10 @@ final class Reporter implements AutoCloseable {
     }
 
     private synchronized void report() {
+        if (timer.isShutdown()) {
+            // close() ran while this waited for the lock (its interrupt would fail the fleets' sample).
+            return;
+        }
         try {
             Fleets.Tally interval = current;
             current = fleets.next(interval);
