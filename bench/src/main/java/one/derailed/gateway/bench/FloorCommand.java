@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import one.derailed.gateway.bench.cluster.Machine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Parameters;
         description = "Run fanout_floor: the kernel's cost of one write and one read per delivery on loopback.")
 final class FloorCommand implements Callable<Integer> {
     private static final long TIMEOUT_SECONDS = 300;
+    private static final Pattern WRITER = Pattern.compile("\\(([0-9.]+) us CPU each\\)");
+    private static final Pattern READER = Pattern.compile("([0-9.]+) us per delivery");
 
     @Parameters(index = "0", description = "The fanout_floor binary.")
     Path binary;
@@ -62,7 +66,31 @@ final class FloorCommand implements Callable<Integer> {
             out.println("fanout_floor did not finish in " + TIMEOUT_SECONDS + " s");
             return 1;
         }
-        out.print(new String(output, StandardCharsets.UTF_8));
+        String said = new String(output, StandardCharsets.UTF_8);
+        out.print(said);
+        String oneEvent = oneEventFloor(said, sockets, Machine.current().cpus());
+        if (oneEvent != null) {
+            out.println(oneEvent);
+        }
         return process.exitValue();
+    }
+
+    /**
+     * What fanout_floor's per-delivery costs say one event to {@code receivers} sessions takes at the least on
+     * {@code cores} cores: every write and every read, spread perfectly over the cores, and nothing else (no JSON, no
+     * actor, no GC, no other process). Null when the output does not carry both costs.
+     */
+    static String oneEventFloor(String floorOutput, int receivers, int cores) {
+        Matcher writer = WRITER.matcher(floorOutput);
+        Matcher reader = READER.matcher(floorOutput);
+        if (!writer.find() || !reader.find()) {
+            return null;
+        }
+        double write = Double.parseDouble(writer.group(1));
+        double read = Double.parseDouble(reader.group(1));
+        double millis = (write + read) * receivers / cores / 1000;
+        return String.format("floor for one event to %,d sessions on %d cores: (%.2f + %.2f µs) x %,d / %d = %.0f ms"
+                + " until the last one has it (the kernel's writes and reads alone)", receivers, cores, write, read,
+                receivers, cores, millis);
     }
 }
