@@ -64,7 +64,6 @@ final class FanoutScenario implements ScenarioBody {
                 double warm = rates.isEmpty() ? startRate : rates.get(0);
                 run.out.printf("warming up: %.1f publishes/s for %d s (not counted)%n", warm, warmupSeconds);
                 publisher.run(List.of(guild), warm, warmupSeconds * 1_000_000_000L);
-                Run.hold(DRAIN_SECONDS);
                 awaitBacklog(run, publisher, "the warm-up");
             }
             for (double rate : rates) {
@@ -75,9 +74,6 @@ final class FanoutScenario implements ScenarioBody {
             }
             double rate = startRate;
             for (int step = 1; step <= maxSteps; step++) {
-                if (step > 1) {
-                    awaitBacklog(run, publisher, "step " + (step - 1));
-                }
                 Row row = measure(run, publisher, guild, "step " + step, rate, stepSeconds, false);
                 rows.add(row);
                 run.out.println(row(row));
@@ -87,6 +83,7 @@ final class FanoutScenario implements ScenarioBody {
                 if (best == null || row.deliveriesPerSecond() > best.deliveriesPerSecond()) {
                     best = row;
                 }
+                awaitBacklog(run, publisher, row.name());
                 rate *= stepFactor;
             }
         }

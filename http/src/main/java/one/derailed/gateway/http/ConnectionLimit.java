@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * with a 503 (and {@code Retry-After}) written straight to the socket, then closes it. A connection counts from
  * accept until it closes or until {@link #release} says it no longer needs counting (the gateway's listener counts
  * only connections that have not identified yet); a released connection's pipeline lets go of this handler too. The
- * per-address counts forget an address when its count is back
- * to zero, so the map holds only addresses with connections open. First in the pipeline; one instance per listener.
+ * per-address counts forget an address when its count is back to zero, so the map holds only addresses with
+ * connections open. First in the pipeline; one instance per listener.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimit extends ChannelInboundHandlerAdapter {

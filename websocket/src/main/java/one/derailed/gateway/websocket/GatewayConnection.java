@@ -222,7 +222,7 @@ final class GatewayConnection extends SimpleChannelInboundHandler<WebSocketFrame
     private void onAttachment(ChannelHandlerContext ctx, boolean attached) {
         if (attached) {
             unidentified.release(ctx.channel());
-            // It has nothing left to do, and would stay with the socket for its life.
+            // A cancelled deadline would otherwise stay with the socket for its life.
             if (identifyDeadline != null) {
                 identifyDeadline.cancel(false);
                 identifyDeadline = null;
