@@ -16,6 +16,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class SessionDirectory {
     private final ConcurrentLongObjectMap<SessionPort> byNumber = new ConcurrentLongObjectMap<>();
     private final ConcurrentHashMap<String, ActorRef<SessionProtocol.Command>> byId = new ConcurrentHashMap<>();
+    /** Session ids that moved off this node, each with when it is forgotten ({@link System#nanoTime()}), oldest
+     *  first; guarded by itself. Bounded by the moves of one window (a node's sessions, as it leaves). */
+    private final java.util.LinkedHashMap<String, Long> movedAway = new java.util.LinkedHashMap<>();
     private final AtomicLong numbers = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
 
@@ -53,6 +56,31 @@ public final class SessionDirectory {
     void remove(SessionIdentity identity) {
         byNumber.remove(identity.number());
         byId.remove(identity.sessionId());
+    }
+
+    /**
+     * Remembers for {@code memory} that the session {@code sessionId} moved off this node: a claim for it in that time
+     * is told it is moving (claim again) rather than that it is not here, because the node it moved to may not have
+     * heard of it yet when the same claim reached it.
+     */
+    void movedAway(String sessionId, java.time.Duration memory) {
+        long now = System.nanoTime();
+        synchronized (movedAway) {
+            var oldest = movedAway.values().iterator();
+            while (oldest.hasNext() && oldest.next() - now <= 0) {
+                oldest.remove();
+            }
+            movedAway.remove(sessionId);
+            movedAway.put(sessionId, now + memory.toNanos());
+        }
+    }
+
+    /** Whether the session {@code sessionId} moved off this node within the memory it was remembered for. */
+    public boolean movedAwayRecently(String sessionId) {
+        synchronized (movedAway) {
+            Long forgetAt = movedAway.get(sessionId);
+            return forgetAt != null && forgetAt - System.nanoTime() > 0;
+        }
     }
 
     public ActorRef<SessionProtocol.Command> byNumber(long number) {

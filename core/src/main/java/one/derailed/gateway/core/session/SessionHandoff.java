@@ -116,7 +116,17 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
         Set<ActorRef<Command>> others = new java.util.HashSet<>(
                 changed.listing().getServiceInstances(HandoffProtocol.SERVICE_KEY));
         others.remove(getContext().getSelf());
+        boolean someLeft = !others.containsAll(peers);
         peers = Set.copyOf(others);
+        if (someLeft) {
+            // A peer that left unheard may have moved the session to one that had already said "not here" (the claim
+            // got there first): claim again of those left. Its answer may yet come late, so a round of "not here"
+            // no longer ends the locate before its timeout.
+            pending.forEach((sessionId, claim) -> {
+                claim.moving = true;
+                claim(sessionId, claim);
+            });
+        }
         return this;
     }
 
@@ -195,7 +205,10 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
 
     private Behavior<Command> onClaim(Claim claim) {
         ActorRef<SessionProtocol.Command> session = services.directory().bySessionId(claim.sessionId());
-        if (session == null) {
+        if (session == null && services.directory().movedAwayRecently(claim.sessionId())) {
+            // The node it moved to may not have it yet (this claim reached it first): claim again, there.
+            claim.claimant().tell(new Refused(claim.sessionId(), true));
+        } else if (session == null) {
             claim.claimant().tell(new NotHere(claim.sessionId()));
         } else {
             session.tell(new MoveProtocol.MoveTo(claim.claimant(), claim.token()));

@@ -1,5 +1,6 @@
 package one.derailed.gateway.core.session;
 
+import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.guild.GuildProtocol;
 import one.derailed.gateway.core.discord.GuildDeleteObject;
 import one.derailed.gateway.core.discord.JsonBytes;
@@ -166,6 +167,11 @@ final class SessionState {
     void stopped() {
         live = false;
         services.directory().remove(identity);
+        if (handedOver) {
+            // as long as any claim for it may still be looking (a claim that said it is coming waits a move longer)
+            GatewaySettings.Handoff handoff = services.settings().handoff();
+            services.directory().movedAway(sessionId(), handoff.locateTimeout().plus(handoff.moveTimeout()));
+        }
         numbering.release();
         if (connection != null && connection.isOpen()) {
             connection.close(CloseCode.SESSION_TIMED_OUT, "your session ended: identify again");

@@ -36,6 +36,9 @@ class ClaimedSessionTest {
     private final TestProbe<HandoffProtocol.Command> claimant = KIT.createTestProbe();
     private final SessionDirectory directory = new SessionDirectory();
     private final SessionDirectory.SessionIdentity identity = directory.newIdentity();
+    private final GatewaySettings settings = GatewaySettings.from(ActorTests.config());
+    private final SessionServices services = new SessionServices(directory, ready.ref(), null, relay.ref(),
+            settings.sessions(), settings.limits(), "ws://127.0.0.1:0", true, new GatewayMetrics());
 
     /** The claim's token check is still running when the evacuation's move starts: the claimant hears "busy". */
     @Test
@@ -87,11 +90,37 @@ class ClaimedSessionTest {
         relay.expectMessageClass(RelayProtocol.Forget.class);
     }
 
+    /**
+     * A claim that reaches the node a session has just left (moved off it as the node leaves, ended there) finds no
+     * session, and the node it moved to may not know it yet either: the claim got there before the session's Adopt.
+     * Both said "not here", and the client, told op 9, lost a session that had just landed. The node it left says
+     * busy, so the claimant claims again and finds it where it went.
+     */
+    @Test
+    void aClaimForASessionThatHasJustMovedAwayIsToldBusy() {
+        TestProbe<HandoffProtocol.Command> evacuationTarget = KIT.createTestProbe();
+        ActorRef<SessionProtocol.Command> session = detachedSession(true);
+        ActorRef<HandoffProtocol.Command> handoff = KIT.spawn(SessionHandoff.create(services, Duration.ofSeconds(3)));
+
+        session.tell(new MoveProtocol.MoveTo(evacuationTarget.ref(), null));
+        evacuationTarget.expectMessageClass(MoveProtocol.Adopt.class);
+        session.tell(new MoveProtocol.AdoptedBy(KIT.<SessionProtocol.Command>createTestProbe().ref()));
+        session.tell(new Delivery.Drained(ADA.id())); // the user drains the old node: the session ends here
+        relay.expectMessageClass(RelayProtocol.Forget.class);
+        assertThat(directory.bySessionId(identity.sessionId())).isNull();
+
+        handoff.tell(new HandoffProtocol.Claim(identity.sessionId(), "ada's token", claimant.ref()));
+        MoveProtocol.Refused refused = claimant.expectMessageClass(MoveProtocol.Refused.class);
+        assertThat(refused.sessionId()).isEqualTo(identity.sessionId());
+        assertThat(refused.busy()).as("busy: claim again, it has moved elsewhere").isTrue();
+
+        // A session that never lived here is still plainly not here.
+        handoff.tell(new HandoffProtocol.Claim("never-here", "token", claimant.ref()));
+        assertThat(claimant.expectMessageClass(HandoffProtocol.NotHere.class).sessionId()).isEqualTo("never-here");
+    }
+
     /** A session whose socket is away, of a user whose entity has ({@code attached}) or has not yet taken it. */
     private ActorRef<SessionProtocol.Command> detachedSession(boolean attached) {
-        GatewaySettings settings = GatewaySettings.from(ActorTests.config());
-        SessionServices services = new SessionServices(directory, ready.ref(), null, relay.ref(),
-                settings.sessions(), settings.limits(), "ws://127.0.0.1:0", true, new GatewayMetrics());
         return KIT.spawn(Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             SessionState state = new SessionState(context, timers, services, identity);
             state.user = ADA;

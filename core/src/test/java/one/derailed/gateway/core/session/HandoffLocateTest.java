@@ -56,6 +56,34 @@ class HandoffLocateTest {
         assertThat(located.expectMessageClass(HandoffProtocol.Located.class, LOCATE_TIMEOUT).session()).isNull();
     }
 
+    /**
+     * A peer that leaves the cluster without answering (its node stopped before the claim reached it) may have moved
+     * the session to another peer meanwhile, one that had already said "not here" because the claim reached it before
+     * the session did. The claimant claims again of the peers that are left; it waited out its locate timeout and
+     * told its client op 9.
+     */
+    @Test
+    void aPeerThatLeavesWithoutAnsweringHasTheSessionClaimedAgainOfTheOthers() {
+        TestProbe<HandoffProtocol.Command> leaving = kit.createTestProbe();
+        TestProbe<HandoffProtocol.Command> survivor = kit.createTestProbe();
+        ActorRef<HandoffProtocol.Command> handoff = handoffWithPeers(leaving, survivor);
+        TestProbe<HandoffProtocol.Located> located = kit.createTestProbe();
+
+        handoff.tell(new HandoffProtocol.Locate("moved", "token", located.ref()));
+        leaving.expectMessageClass(HandoffProtocol.Claim.class);
+        HandoffProtocol.Claim first = survivor.expectMessageClass(HandoffProtocol.Claim.class);
+        first.claimant().tell(new HandoffProtocol.NotHere("moved"));
+        kit.system().receptionist().tell(Receptionist.deregister(HandoffProtocol.SERVICE_KEY, leaving.ref()));
+
+        HandoffProtocol.Claim again = survivor.expectMessageClass(HandoffProtocol.Claim.class, Duration.ofSeconds(2));
+        assertThat(again.sessionId()).isEqualTo("moved");
+        leaving.expectNoMessage(Duration.ofMillis(200));
+        located.expectNoMessage(Duration.ZERO);
+        // The survivor does not have it either: the session is gone, and the locate says so at its timeout.
+        again.claimant().tell(new HandoffProtocol.NotHere("moved"));
+        assertThat(located.expectMessageClass(HandoffProtocol.Located.class, LOCATE_TIMEOUT).session()).isNull();
+    }
+
     /** A session no peer has, and none said was moving: "not here" from every peer answers at once. */
     @Test
     void aSessionNoPeerHasIsAnsweredAsSoonAsEveryPeerSaidSo() {
