@@ -17,9 +17,16 @@ import java.util.regex.Pattern;
  * READY's resume_gateway_url leads back here too). It passes bytes both ways, reads the library's WebSocket frames
  * (masked, uncompressed JSON) to see which ops it sent on each connection, and can cut every connection at once,
  * as a network failure would: both ends see the TCP connection end, with no close frame.
+ *
+ * <p>Once the library sent a close frame, what the gateway sends back is held until {@link #CLOSE_ROUND_TRIP_NANOS} after
+ * it, as a real network's round trip would: Discord4J 3.3.2's logout emits its close on the caller's thread and
+ * handles the gateway's close echo on its event loop, both into one fail-fast sink, and an echo back within
+ * microseconds (loopback) races the emission, fails it, and leaves logout reconnecting (clients/README.md).
  */
 public final class CheckProxy implements AutoCloseable {
     private static final Pattern OP = Pattern.compile("\"op\"\\s*:\\s*(\\d+)");
+    /** How long after the library's close frame the gateway's answer reaches it. */
+    static final long CLOSE_ROUND_TRIP_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
     private final ServerSocket server;
     private final String targetHost;
     private final int targetPort;
@@ -32,6 +39,8 @@ public final class CheckProxy implements AutoCloseable {
         final Socket upstream;
         volatile String request;
         final List<Integer> ops = new CopyOnWriteArrayList<>();
+        /** When the library sent its close frame, by {@link System#nanoTime()}; 0 until it does. */
+        volatile long clientClosedNanos;
 
         Conn(Socket client, Socket upstream) {
             this.client = client;
@@ -86,6 +95,8 @@ public final class CheckProxy implements AutoCloseable {
             while ((n = in.read(buffer)) >= 0) {
                 if (frames != null) {
                     frames.push(buffer, n);
+                } else {
+                    awaitCloseRoundTrip(conn);
                 }
                 out.write(buffer, 0, n);
                 out.flush();
@@ -94,6 +105,18 @@ public final class CheckProxy implements AutoCloseable {
             // either side went away, or the check cut the connection
         } finally {
             conn.close();
+        }
+    }
+
+    /** Holds the gateway's bytes until the close round trip has passed, if the library has sent its close. */
+    private static void awaitCloseRoundTrip(Conn conn) {
+        long closed = conn.clientClosedNanos;
+        if (closed == 0) {
+            return;
+        }
+        long wait = closed + CLOSE_ROUND_TRIP_NANOS - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
         }
     }
 
@@ -197,7 +220,9 @@ public final class CheckProxy implements AutoCloseable {
                 }
             }
             pending = java.util.Arrays.copyOfRange(b, (int) (offset + length), b.length);
-            if (opcode < 8) {
+            if (opcode == 8) {
+                conn.clientClosedNanos = System.nanoTime();
+            } else if (opcode < 8) {
                 fragments.add(payload);
                 if (fin) {
                     int size = fragments.stream().mapToInt(p -> p.length).sum();
