@@ -48,6 +48,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
     private final SessionDirectory directory;
     private final GatewayMetrics metrics;
     private final Upstreams upstreams = new Upstreams();
+    private final SharedPaths sharedPaths;
     /** Per entity incarnation that sent this relay anything: the number of the last message it sent. */
     private final java.util.Map<ActorRef<?>, long[]> links = new java.util.HashMap<>();
     private final int splitAbove;
@@ -63,6 +64,8 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
         super(context);
         this.directory = directory;
         this.metrics = metrics;
+        this.sharedPaths = new SharedPaths(((org.apache.pekko.actor.ExtendedActorSystem)
+                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(context.getSystem())).provider());
         this.splitAbove = settings.splitAbove();
         int count = Math.max(1, settings.count());
         this.lanes = new ActorRef[count];
@@ -171,8 +174,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
         if (last == null) {
             // a link is forgotten only when its source stops, so the first message of a live one is number 1
             last = new long[] {0};
-            links.put(sequenced.source(), last);
-            watch(sequenced.source());
+            links.put(watch(sequenced.source()), last);
         }
         if (sequenced.seq() != last[0] + 1) {
             getContext().getLog().warn("relay: {} messages from {} {} were lost on the way; its sessions here resync",
@@ -183,14 +185,22 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
         last[0] = sequenced.seq();
     }
 
-    /** Watches an upstream once, for as long as it lives: its end renews its sessions and forgets its link. */
-    private void watch(ActorRef<?> upstream) {
-        if (watched.add(upstream)) {
-            getContext().watchWith(upstream, new UpstreamGone(upstream));
+    /**
+     * Watches an upstream once, for as long as it lives: its end renews its sessions and forgets its link. Returns
+     * the one ref kept for it here (on a shared path, {@link SharedPaths}).
+     */
+    private ActorRef<?> watch(ActorRef<?> upstream) {
+        ActorRef<?> kept = watched.get(upstream);
+        if (kept == null) {
+            kept = sharedPaths.share(upstream);
+            watched.put(kept, kept);
+            getContext().watchWith(kept, new UpstreamGone(kept));
         }
+        return kept;
     }
 
-    private final java.util.Set<ActorRef<?>> watched = new java.util.HashSet<>();
+    /** Each watched upstream, to the one ref kept for it. */
+    private final java.util.Map<ActorRef<?>, ActorRef<?>> watched = new java.util.HashMap<>();
 
     /** A guild or user stopped while serving sessions here: they renew with its next incarnation, wherever it is. */
     private void onUpstreamGone(UpstreamGone gone) {
@@ -208,8 +218,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
     }
 
     private void track(boolean guild, long id, ActorRef<?> upstream, long incarnation, long session) {
-        upstreams.add(guild, id, upstream, incarnation, session);
-        watch(upstream);
+        upstreams.add(guild, id, watch(upstream), incarnation, session);
     }
 
     private void untrack(boolean guild, long id, long session) {
