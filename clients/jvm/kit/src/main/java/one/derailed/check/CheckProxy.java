@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * (masked, uncompressed JSON) to see which ops it sent on each connection, and can cut every connection at once,
  * as a network failure would: both ends see the TCP connection end, with no close frame.
  *
- * <p>Once the library sent a close frame, what the gateway sends back is held until {@link #CLOSE_ROUND_TRIP_NANOS} after
- * it, as a real network's round trip would: Discord4J 3.3.2's logout emits its close on the caller's thread and
- * handles the gateway's close echo on its event loop, both into one fail-fast sink, and an echo back within
- * microseconds (loopback) races the emission, fails it, and leaves logout reconnecting (clients/README.md).
+ * <p>Once the library sent a close frame, what the gateway sends back is held until
+ * {@link #CLOSE_ROUND_TRIP_NANOS} after it, as a real network's round trip would: Discord4J 3.3.2's logout emits its
+ * close on the caller's thread and handles the gateway's close echo on its event loop, both into one fail-fast sink,
+ * and an echo back within microseconds (loopback) races the emission, fails it, and leaves logout reconnecting
+ * (clients/README.md).
  */
 public final class CheckProxy implements AutoCloseable {
     private static final Pattern OP = Pattern.compile("\"op\"\\s*:\\s*(\\d+)");

@@ -97,7 +97,12 @@ public record GatewaySettings(
      * Moving sessions between nodes: how long a resume waits for another node to find its session, how long a move
      * may take before the session gives up on it, and how long a leaving node waits for its sessions to move.
      */
-    public record Handoff(Duration locateTimeout, Duration moveTimeout, Duration evacuateDeadline) {}
+    public record Handoff(Duration locateTimeout, Duration moveTimeout, Duration evacuateDeadline) {
+        /** The longest a claim may look for a session: its locate timeout, then a move once the session is coming. */
+        public Duration longestClaim() {
+            return locateTimeout.plus(moveTimeout);
+        }
+    }
 
     /**
      * Guild (and user) entities: how long an idle one with no subscribers lives, the stash bound while loading, the

@@ -64,8 +64,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
         super(context);
         this.directory = directory;
         this.metrics = metrics;
-        this.sharedPaths = new SharedPaths(((org.apache.pekko.actor.ExtendedActorSystem)
-                org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(context.getSystem())).provider());
+        this.sharedPaths = new SharedPaths(context.getSystem());
         this.splitAbove = settings.splitAbove();
         int count = Math.max(1, settings.count());
         this.lanes = new ActorRef[count];

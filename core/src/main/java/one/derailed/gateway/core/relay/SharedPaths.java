@@ -4,15 +4,17 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.ActorRefProvider;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.RootActorPath;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
  * SharedPaths gives the relay one copy of what the remote entities it watches have in common. A remote ref read off a
  * message brings its own copy of its node's address and of every element of its path ({@code /system/sharding/User/
- * <shard>}); the relay keeps one watched ref per user entity, so per session that was ~0.5 KiB of heap on an edge
- * node (docs/benchmarks.md). The ref kept instead names the same actor (equal, same uid) on a path whose parents are
+ * <shard>}); the relay keeps one watched ref per user entity, so per session that was ~0.9 KiB of heap on an edge
+ * node (docs/benchmarks.md, attempt 8). The ref kept instead names the same actor (equal, same uid) on a path whose parents are
  * shared with every other entity of the same shard.
  */
 final class SharedPaths {
@@ -22,8 +24,8 @@ final class SharedPaths {
     private final ActorRefProvider provider;
     private final Map<ActorPath, ActorPath> paths = new HashMap<>();
 
-    SharedPaths(ActorRefProvider provider) {
-        this.provider = provider;
+    SharedPaths(ActorSystem<?> system) {
+        this.provider = ((ExtendedActorSystem) Adapter.toClassic(system)).provider();
     }
 
     /** {@code ref}, or when it is remote an equal ref whose path above its own name is shared. */

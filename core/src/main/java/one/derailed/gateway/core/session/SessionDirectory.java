@@ -76,7 +76,7 @@ public final class SessionDirectory {
     }
 
     /** Whether the session {@code sessionId} moved off this node within the memory it was remembered for. */
-    public boolean movedAwayRecently(String sessionId) {
+    boolean movedAwayRecently(String sessionId) {
         synchronized (movedAway) {
             Long forgetAt = movedAway.get(sessionId);
             return forgetAt != null && forgetAt - System.nanoTime() > 0;

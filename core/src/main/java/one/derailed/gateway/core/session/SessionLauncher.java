@@ -46,7 +46,7 @@ public final class SessionLauncher {
         }
         return AskPattern.<HandoffProtocol.Command, HandoffProtocol.Located>ask(handoff,
                         replyTo -> new HandoffProtocol.Locate(sessionId, token, replyTo),
-                        handoffSettings.locateTimeout().plus(handoffSettings.moveTimeout()).plusSeconds(1),
+                        handoffSettings.longestClaim().plusSeconds(1),
                         system.scheduler())
                 .handle((located, failure) -> failure == null ? located.session() : null);
     }

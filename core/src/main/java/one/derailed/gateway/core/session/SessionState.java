@@ -1,6 +1,5 @@
 package one.derailed.gateway.core.session;
 
-import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.guild.GuildProtocol;
 import one.derailed.gateway.core.discord.GuildDeleteObject;
 import one.derailed.gateway.core.discord.JsonBytes;
@@ -168,9 +167,7 @@ final class SessionState {
         live = false;
         services.directory().remove(identity);
         if (handedOver) {
-            // as long as any claim for it may still be looking (a claim that said it is coming waits a move longer)
-            GatewaySettings.Handoff handoff = services.settings().handoff();
-            services.directory().movedAway(sessionId(), handoff.locateTimeout().plus(handoff.moveTimeout()));
+            services.directory().movedAway(sessionId(), services.settings().handoff().longestClaim());
         }
         numbering.release();
         if (connection != null && connection.isOpen()) {

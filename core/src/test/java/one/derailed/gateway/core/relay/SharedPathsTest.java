@@ -37,7 +37,7 @@ class SharedPathsTest {
         ActorRef<?> cleo = read(CORE + "13/1003#44");
         assertThat(ada.path().parent()).as("read off messages, nothing is shared").isNotSameAs(bob.path().parent());
 
-        SharedPaths shared = new SharedPaths(provider);
+        SharedPaths shared = new SharedPaths(KIT.system());
         ActorRef<?> keptAda = shared.share(ada);
         ActorRef<?> keptBob = shared.share(bob);
         ActorRef<?> keptCleo = shared.share(cleo);
@@ -57,6 +57,6 @@ class SharedPathsTest {
     @Test
     void aLocalRefIsKeptAsItIs() {
         ActorRef<Object> local = KIT.createTestProbe().ref();
-        assertThat(new SharedPaths(provider).share(local)).isSameAs(local);
+        assertThat(new SharedPaths(KIT.system()).share(local)).isSameAs(local);
     }
 }

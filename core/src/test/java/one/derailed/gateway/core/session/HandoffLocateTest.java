@@ -34,16 +34,12 @@ class HandoffLocateTest {
      */
     @Test
     void aLocateThatHeardTheSessionIsMovingDoesNotGiveUpWhenEveryPeerSaysNotHere() {
-        TestProbe<HandoffProtocol.Command> leaving = kit.createTestProbe();
-        TestProbe<HandoffProtocol.Command> survivor = kit.createTestProbe();
-        ActorRef<HandoffProtocol.Command> handoff = handoffWithPeers(leaving, survivor);
-        TestProbe<HandoffProtocol.Located> located = kit.createTestProbe();
-
-        handoff.tell(new HandoffProtocol.Locate("moving", "token", located.ref()));
-        HandoffProtocol.Claim first = leaving.expectMessageClass(HandoffProtocol.Claim.class);
-        survivor.expectMessageClass(HandoffProtocol.Claim.class);
-        first.claimant().tell(new MoveProtocol.Refused("moving", true));
-        first.claimant().tell(new HandoffProtocol.NotHere("moving"));
+        Locating locating = locate("moving");
+        TestProbe<HandoffProtocol.Command> leaving = locating.leaving();
+        TestProbe<HandoffProtocol.Command> survivor = locating.survivor();
+        TestProbe<HandoffProtocol.Located> located = locating.located();
+        locating.claimant().tell(new MoveProtocol.Refused("moving", true));
+        locating.claimant().tell(new HandoffProtocol.NotHere("moving"));
 
         // Claimed again: by now the session has left the leaving node and not yet landed on the survivor.
         HandoffProtocol.Claim again = leaving.expectMessageClass(HandoffProtocol.Claim.class);
@@ -64,15 +60,11 @@ class HandoffLocateTest {
      */
     @Test
     void aPeerThatLeavesWithoutAnsweringHasTheSessionClaimedAgainOfTheOthers() {
-        TestProbe<HandoffProtocol.Command> leaving = kit.createTestProbe();
-        TestProbe<HandoffProtocol.Command> survivor = kit.createTestProbe();
-        ActorRef<HandoffProtocol.Command> handoff = handoffWithPeers(leaving, survivor);
-        TestProbe<HandoffProtocol.Located> located = kit.createTestProbe();
-
-        handoff.tell(new HandoffProtocol.Locate("moved", "token", located.ref()));
-        leaving.expectMessageClass(HandoffProtocol.Claim.class);
-        HandoffProtocol.Claim first = survivor.expectMessageClass(HandoffProtocol.Claim.class);
-        first.claimant().tell(new HandoffProtocol.NotHere("moved"));
+        Locating locating = locate("moved");
+        TestProbe<HandoffProtocol.Command> leaving = locating.leaving();
+        TestProbe<HandoffProtocol.Command> survivor = locating.survivor();
+        TestProbe<HandoffProtocol.Located> located = locating.located();
+        locating.claimant().tell(new HandoffProtocol.NotHere("moved"));
         kit.system().receptionist().tell(Receptionist.deregister(HandoffProtocol.SERVICE_KEY, leaving.ref()));
 
         HandoffProtocol.Claim again = survivor.expectMessageClass(HandoffProtocol.Claim.class, Duration.ofSeconds(2));
@@ -99,6 +91,21 @@ class HandoffLocateTest {
         claim.claimant().tell(new HandoffProtocol.NotHere("unknown"));
         assertThat(located.expectMessageClass(HandoffProtocol.Located.class, Duration.ofSeconds(1)).session())
                 .isNull();
+    }
+
+    /** A locate in progress on a handoff whose peers are a leaving node and a survivor, each claimed once. */
+    private record Locating(TestProbe<HandoffProtocol.Command> leaving, TestProbe<HandoffProtocol.Command> survivor,
+                            TestProbe<HandoffProtocol.Located> located, ActorRef<HandoffProtocol.Command> claimant) {}
+
+    private Locating locate(String sessionId) {
+        TestProbe<HandoffProtocol.Command> leaving = kit.createTestProbe();
+        TestProbe<HandoffProtocol.Command> survivor = kit.createTestProbe();
+        ActorRef<HandoffProtocol.Command> handoff = handoffWithPeers(leaving, survivor);
+        TestProbe<HandoffProtocol.Located> located = kit.createTestProbe();
+        handoff.tell(new HandoffProtocol.Locate(sessionId, "token", located.ref()));
+        HandoffProtocol.Claim claim = leaving.expectMessageClass(HandoffProtocol.Claim.class);
+        survivor.expectMessageClass(HandoffProtocol.Claim.class);
+        return new Locating(leaving, survivor, located, claim.claimant());
     }
 
     /** A handoff whose peers are exactly {@code a} and {@code b} (registered with the receptionist, as nodes do). */
