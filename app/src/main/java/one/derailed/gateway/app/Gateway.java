@@ -49,9 +49,9 @@ public final class Gateway implements AutoCloseable {
         try {
             operator = OperatorEndpoints.start(settings.operator(), node);
             edge = settings.roles().contains("websocket")
-                    ? GatewayServer.start(settings.webSocket(), node.sessions(), node::isUp,
+                    ? GatewayServer.start(settings.webSocket(), node.sessions(), node::isReady,
                             BotAccounts.of(database.store(), node::sessionStartLimit), node.metrics())
-                    : GatewayServer.startHttpOnly(settings.webSocket(), node::isUp, node.metrics());
+                    : GatewayServer.startHttpOnly(settings.webSocket(), node::isReady, node.metrics());
             IngressServer grpc = settings.roles().contains("grpc")
                     ? IngressServer.start(IngressSettings.server(config, settings.grpc()), node.ingress(),
                             node.metrics())

@@ -24,7 +24,7 @@ final class OperatorEndpoints {
                         "text/plain; version=0.0.4; charset=utf-8", node.metrics().scrape())))
                 .get("/healthz", Endpoint.of(request -> Responses.json(HttpResponseStatus.OK,
                         "{\"status\":\"ok\"}")))
-                .get("/readyz", Endpoint.of(request -> node.isUp()
+                .get("/readyz", Endpoint.of(request -> node.isReady()
                         ? Responses.json(HttpResponseStatus.OK, "{\"status\":\"ready\"}")
                         : Responses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"starting\"}")))
                 .build();

@@ -32,6 +32,14 @@ final class TestGateway implements AutoCloseable {
     }
 
     static TestGateway start(Database database, Map<String, Object> overrides) throws Exception {
+        TestGateway started = startNotReady(database, overrides);
+        // Like a load balancer watching /readyz: no client is sent before the node is ready.
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> started.gateway.node().isReady());
+        return started;
+    }
+
+    /** A gateway as {@link #start} makes one, returned as soon as it runs, ready or not. */
+    static TestGateway startNotReady(Database database, Map<String, Object> overrides) throws Exception {
         Config config = GatewayNode.loadConfig(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseMap(
                 Map.of("derailed.websocket.port", 0,
                         "derailed.grpc.port", 0,
@@ -40,9 +48,6 @@ final class TestGateway implements AutoCloseable {
                         "derailed.seed-demo", false,
                         "derailed.guilds.idle-timeout", "30s"))));
         Gateway gateway = Gateway.start(config, database);
-        // Like a load balancer watching /readyz: no client is sent before the node has joined its cluster.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> gateway.node().isUp());
         return new TestGateway(gateway, new TestData(database.dataSource()));
     }
 

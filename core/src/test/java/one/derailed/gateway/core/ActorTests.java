@@ -26,7 +26,7 @@ public final class ActorTests {
         GatewayNode node = GatewayNode.start(GatewayNode.loadConfig(ConfigFactory.parseMap(Map.of(
                 "derailed.cluster.port", 0, "derailed.roles", List.of("websocket", "sessions", "guilds", "users",
                         "ready")))), database);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(node::isUp);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(node::isReady);
         return node;
     }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.admin.ClusterAdmin;
@@ -34,6 +35,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Routers;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -58,11 +60,15 @@ public final class GatewayNode implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final ActorRef<ReadyProtocol.Command> readyWorkers;
     private final ClusterAdmin admin;
+    /** Completes once a sessions node knows where every User shard lives (ShardHomes); at once on other nodes. */
+    private final CompletableFuture<Void> userShardHomes;
 
     private GatewayNode(GatewaySettings settings, Database database, ActorSystem<Void> system,
                         SessionLauncher sessions, EventIngress ingress, GatewayMetrics metrics,
-                        ActorRef<ReadyProtocol.Command> readyWorkers, ClusterAdmin admin) {
+                        ActorRef<ReadyProtocol.Command> readyWorkers, ClusterAdmin admin,
+                        CompletableFuture<Void> userShardHomes) {
         this.admin = admin;
+        this.userShardHomes = userShardHomes;
         this.metrics = metrics;
         this.readyWorkers = readyWorkers;
         this.settings = settings;
@@ -141,7 +147,35 @@ public final class GatewayNode implements AutoCloseable {
         return new GatewayNode(settings, database, system, new SessionLauncher(system, sessionServices,
                         settings.sessions().handoff()),
                 new ShardedEventIngress(sharding, settings.ingress().askTimeout(),
-                        settings.limits().maxEventBytes(), metrics), metrics, ready, admin);
+                        settings.limits().maxEventBytes(), metrics), metrics, ready, admin,
+                learnUserShardHomes(system, config, settings));
+    }
+
+    /**
+     * A sessions node asks a user's entity at every IDENTIFY, so it learns where each User shard lives once it is
+     * up and before it reports ready; a node without the role has nothing to learn.
+     */
+    private static CompletableFuture<Void> learnUserShardHomes(ActorSystem<Void> system, Config config,
+                                                               GatewaySettings settings) {
+        if (!settings.roles().contains("sessions")) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> learnt = new CompletableFuture<>();
+        int shards = config.getInt("pekko.cluster.sharding.number-of-shards");
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> {
+            long started = System.nanoTime();
+            ShardHomes.learn(system, UserProtocol.TYPE_KEY.name(), shards, settings.sessions().readyTimeout())
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            learnt.completeExceptionally(failure);
+                            return;
+                        }
+                        LOG.info("the homes of all {} User shards are known after {} ms: ready", shards,
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                        learnt.complete(null);
+                    });
+        });
+        return learnt;
     }
 
     /**
@@ -205,9 +239,13 @@ public final class GatewayNode implements AutoCloseable {
         return database;
     }
 
-    /** Whether the node has joined its cluster and can place entities. */
-    public boolean isUp() {
-        return Cluster.get(system).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up();
+    /**
+     * Whether the node takes clients and calls ({@code /readyz}): it has joined its cluster, and a sessions node
+     * knows where every User shard lives.
+     */
+    public boolean isReady() {
+        return Cluster.get(system).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up()
+                && userShardHomes.isDone() && !userShardHomes.isCompletedExceptionally();
     }
 
     /**
