@@ -37,10 +37,14 @@ public final class SessionDirectory {
     /**
      * Lists a session that moved here under its session_id as soon as it is spawned. It adds itself in full when it
      * starts, on its own dispatcher: a resume or a claim in between must find it, not hear that no such session is
-     * anywhere (its old node has let it go).
+     * anywhere (its old node has let it go). A session that moved off this node before and now comes back is no longer
+     * moving away from it: if it ends here, a claim for it is told at once that it is not here.
      */
     void listMovedIn(String sessionId, ActorRef<SessionProtocol.Command> session) {
         byId.putIfAbsent(sessionId, session);
+        synchronized (movedAway) {
+            movedAway.remove(sessionId);
+        }
     }
 
     /** A session reached through its mailbox only (a stand-in, or one on no event loop). */

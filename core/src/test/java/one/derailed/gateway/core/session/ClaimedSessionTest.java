@@ -98,16 +98,8 @@ class ClaimedSessionTest {
      */
     @Test
     void aClaimForASessionThatHasJustMovedAwayIsToldBusy() {
-        TestProbe<HandoffProtocol.Command> evacuationTarget = KIT.createTestProbe();
-        ActorRef<SessionProtocol.Command> session = detachedSession(true);
         ActorRef<HandoffProtocol.Command> handoff = KIT.spawn(SessionHandoff.create(services, Duration.ofSeconds(3)));
-
-        session.tell(new MoveProtocol.MoveTo(evacuationTarget.ref(), null));
-        evacuationTarget.expectMessageClass(MoveProtocol.Adopt.class);
-        session.tell(new MoveProtocol.AdoptedBy(KIT.<SessionProtocol.Command>createTestProbe().ref()));
-        session.tell(new Delivery.Drained(ADA.id())); // the user drains the old node: the session ends here
-        relay.expectMessageClass(RelayProtocol.Forget.class);
-        assertThat(directory.bySessionId(identity.sessionId())).isNull();
+        moveAway();
 
         handoff.tell(new HandoffProtocol.Claim(identity.sessionId(), "ada's token", claimant.ref()));
         MoveProtocol.Refused refused = claimant.expectMessageClass(MoveProtocol.Refused.class);
@@ -117,6 +109,37 @@ class ClaimedSessionTest {
         // A session that never lived here is still plainly not here.
         handoff.tell(new HandoffProtocol.Claim("never-here", "token", claimant.ref()));
         assertThat(claimant.expectMessageClass(HandoffProtocol.NotHere.class).sessionId()).isEqualTo("never-here");
+    }
+
+    /**
+     * A session that moved off this node and then back to it, and ended here, is not moving: a claim for it is told
+     * at once that it is not here. Remembered as moved away, the claimant waited its locate timeout before op 9.
+     */
+    @Test
+    void aSessionThatMovedBackAndEndedHereIsNotHere() {
+        ActorRef<HandoffProtocol.Command> handoff = KIT.spawn(SessionHandoff.create(services, Duration.ofSeconds(3)));
+        moveAway();
+        // It moves back here (listed as soon as it is spawned, with a new number), and then ends here.
+        SessionDirectory.SessionIdentity back = directory.adoptedIdentity(identity.sessionId());
+        directory.listMovedIn(back.sessionId(), KIT.<SessionProtocol.Command>createTestProbe().ref());
+        directory.add(back, KIT.<SessionProtocol.Command>createTestProbe().ref());
+        directory.remove(back);
+
+        handoff.tell(new HandoffProtocol.Claim(identity.sessionId(), "ada's token", claimant.ref()));
+        assertThat(claimant.expectMessageClass(HandoffProtocol.NotHere.class).sessionId())
+                .isEqualTo(identity.sessionId());
+    }
+
+    /** The session, detached, moves off this node (a graceful leave) and its old incarnation ends here. */
+    private void moveAway() {
+        TestProbe<HandoffProtocol.Command> evacuationTarget = KIT.createTestProbe();
+        ActorRef<SessionProtocol.Command> session = detachedSession(true);
+        session.tell(new MoveProtocol.MoveTo(evacuationTarget.ref(), null));
+        evacuationTarget.expectMessageClass(MoveProtocol.Adopt.class);
+        session.tell(new MoveProtocol.AdoptedBy(KIT.<SessionProtocol.Command>createTestProbe().ref()));
+        session.tell(new Delivery.Drained(ADA.id())); // the user drains the old node: the session ends here
+        relay.expectMessageClass(RelayProtocol.Forget.class);
+        assertThat(directory.bySessionId(identity.sessionId())).isNull();
     }
 
     /** A session whose socket is away, of a user whose entity has ({@code attached}) or has not yet taken it. */
