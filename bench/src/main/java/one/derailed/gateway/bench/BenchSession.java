@@ -296,14 +296,17 @@ final class BenchSession implements WebSocketListener {
                 fleet.stats.add(Counter.DROPS);
             }
         }
-        // A client whose socket died (no close frame) may be one that is gone for good; one the server closed (op 7,
-        // a 4000 ready timeout) comes back, as a client library does.
-        boolean departing = cause != null && lostNanos == 0 && fleet.departs(index);
-        boolean again = fleet.reconnecting() && !fleet.stopping() && !departing
-                && (before >= HELLO || lostNanos > 0) && failedAttempts < MAX_FAILED_ATTEMPTS;
+        // A socket that never got through its upgrade (refused, say 408, or not connected) is tried again in every
+        // scenario, as a client library tries a failed connection again: no session was lost, none had begun. With
+        // reconnecting on, a client whose socket died (no close frame) may be one that is gone for good; one the
+        // server closed (op 7, a 4000 ready timeout) comes back, as a client library does.
+        boolean neverUpgraded = before == CONNECTING && cause != null;
+        boolean departing = !neverUpgraded && cause != null && lostNanos == 0 && fleet.departs(index);
+        boolean again = !fleet.stopping() && !departing && failedAttempts < MAX_FAILED_ATTEMPTS
+                && (neverUpgraded || fleet.reconnecting() && (before >= HELLO || lostNanos > 0));
         fleet.onClosed(this, before, again);
         if (again) {
-            if (lostNanos == 0) {
+            if (lostNanos == 0 && before >= HELLO) {
                 lostNanos = System.nanoTime();
             }
             if (before < READY) {

@@ -32,13 +32,23 @@ public final class LoopbackWebSocketServer implements AutoCloseable {
 
     public static LoopbackWebSocketServer start(WebSocketServerProtocolConfig protocol,
                                                 Supplier<? extends ChannelHandler> script) throws InterruptedException {
+        return start(protocol, null, script);
+    }
+
+    /** As {@link #start(WebSocketServerProtocolConfig, Supplier)}, with {@code beforeUpgrade} seeing each request first. */
+    public static LoopbackWebSocketServer start(WebSocketServerProtocolConfig protocol,
+                                                Supplier<? extends ChannelHandler> beforeUpgrade,
+                                                Supplier<? extends ChannelHandler> script) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Channel listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                new WebSocketServerProtocolHandler(protocol), script.get());
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192));
+                        if (beforeUpgrade != null) {
+                            ch.pipeline().addLast(beforeUpgrade.get());
+                        }
+                        ch.pipeline().addLast(new WebSocketServerProtocolHandler(protocol), script.get());
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         return new LoopbackWebSocketServer(group, listener);
