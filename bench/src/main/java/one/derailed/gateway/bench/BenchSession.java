@@ -2,6 +2,7 @@ package one.derailed.gateway.bench;
 
 import java.util.concurrent.ThreadLocalRandom;
 import one.derailed.gateway.bench.wire.EventLoop;
+import one.derailed.gateway.bench.wire.WallClock;
 import one.derailed.gateway.bench.wire.WebSocketChannel;
 import one.derailed.gateway.bench.wire.WebSocketListener;
 
@@ -27,6 +28,8 @@ final class BenchSession implements WebSocketListener {
     private static final long CLOSE_GRACE_MILLIS = 2_000;
     /** Sockets in a row without READY or RESUMED before a reconnecting session gives up (as GatewayWatch). */
     private static final int MAX_FAILED_ATTEMPTS = 6;
+    /** A quarter of the margin a heartbeat has (the server's 61,875 ms timeout less the 41,250 ms interval). */
+    static final long LATE_NANOS = 5_000_000_000L;
     private static final byte[] OFFLINE = FrameScan.ascii("offline");
     private static final byte[] PRESENCE_UPDATE = FrameScan.ascii("PRESENCE_UPDATE");
 
@@ -45,6 +48,7 @@ final class BenchSession implements WebSocketListener {
     private boolean ackPending;
     private long intervalMillis;
     private EventLoop.Timer heartbeat;
+    private long heartbeatDueNanos;
     private StreamDecoder decoder;
 
     BenchSession(Fleet fleet, int index, ClientLoop loop, boolean observer) {
@@ -112,6 +116,9 @@ final class BenchSession implements WebSocketListener {
             case 0 -> onDispatch(a, from, to, now, wallNow);
             case 10 -> {
                 long interval = FrameScan.decimal(a, FrameScan.after(a, from, to, FrameScan.HEARTBEAT_INTERVAL), to);
+                if (wallNow > 0 && WallClock.nanos() - wallNow >= LATE_NANOS) {
+                    fleet.stats.add(Counter.LATE_HELLOS);
+                }
                 onHello(interval > 0 ? interval : 41_250);
             }
             case 11 -> {
@@ -221,7 +228,7 @@ final class BenchSession implements WebSocketListener {
         intervalMillis = interval;
         fleet.stats.add(Counter.HELLOS);
         long first = (long) (interval * ThreadLocalRandom.current().nextDouble());
-        heartbeat = loop.loop.schedule(first * 1_000_000L, this::heartbeatDue);
+        scheduleHeartbeat(first * 1_000_000L);
         if (sessionId != null && fleet.reconnecting()) {
             state = RESUMING;
             fleet.onHelloResuming(this);
@@ -236,8 +243,16 @@ final class BenchSession implements WebSocketListener {
         if (state == CLOSED || channel.isClosed()) {
             return;
         }
+        if (System.nanoTime() - heartbeatDueNanos >= LATE_NANOS) {
+            fleet.stats.add(Counter.LATE_HEARTBEATS);
+        }
         sendHeartbeat();
-        heartbeat = loop.loop.schedule(intervalMillis * 1_000_000L, this::heartbeatDue);
+        scheduleHeartbeat(intervalMillis * 1_000_000L);
+    }
+
+    private void scheduleHeartbeat(long delayNanos) {
+        heartbeatDueNanos = System.nanoTime() + delayNanos;
+        heartbeat = loop.loop.schedule(delayNanos, this::heartbeatDue);
     }
 
     private void sendHeartbeat() {

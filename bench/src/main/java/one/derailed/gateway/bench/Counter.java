@@ -23,6 +23,14 @@ enum Counter {
     HEARTBEAT_ACKS,
     MISSED_ACKS,
     HEARTBEAT_REQUESTS,
+    /**
+     * HELLOs this generator read, and heartbeats it sent, {@link BenchSession#LATE_NANOS} or more after they were due
+     * (a HELLO from the kernel's receive time stamp): the generator's own starvation. The server counts a socket's
+     * silence from its HELLO, so a session whose HELLO and first heartbeat are both this late may be closed for a
+     * missed heartbeat that the gateway had no part in.
+     */
+    LATE_HELLOS,
+    LATE_HEARTBEATS,
     /** op 7 RECONNECT received. */
     RECONNECT_REQUESTS,
     /** op 9 INVALID SESSION received. */

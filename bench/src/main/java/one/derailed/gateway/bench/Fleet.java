@@ -299,6 +299,13 @@ final class Fleet implements FleetControl {
         return ready.get();
     }
 
+    /** Runs {@code task} on each of the fleet's loops, in turn: a test stalls them with it, as a starved CPU would. */
+    void runOnLoops(Runnable task) {
+        for (ClientLoop loop : loops) {
+            loop.loop.execute(task);
+        }
+    }
+
     @Override
     public FleetSample sample() {
         long[] gauges = new long[Counter.ALL.length];

@@ -487,6 +487,8 @@ final class ScenarioCommand implements Callable<Integer> {
         out.printf("heartbeats: %d sent, %d acked, %d missed acks, %d server requests; op 7: %d, op 9: %d%n",
                 s.get(Counter.HEARTBEATS_SENT), s.get(Counter.HEARTBEAT_ACKS), s.get(Counter.MISSED_ACKS),
                 s.get(Counter.HEARTBEAT_REQUESTS), s.get(Counter.RECONNECT_REQUESTS), s.get(Counter.INVALID_SESSIONS));
+        out.printf("generator late by %d s or more (its own starvation): %d HELLOs read, %d heartbeats sent%n",
+                BenchSession.LATE_NANOS / 1_000_000_000L, s.get(Counter.LATE_HELLOS), s.get(Counter.LATE_HEARTBEATS));
         out.printf("server closes: %s; dropped without close frame: %d; decode failures: %d; sequence gaps: %d%n",
                 s.closes(), s.get(Counter.DROPS), s.get(Counter.DECODE_FAILURES), s.get(Counter.SEQUENCE_GAPS));
         if (!s.errors().isEmpty()) {
