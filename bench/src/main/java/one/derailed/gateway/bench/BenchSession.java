@@ -48,7 +48,6 @@ final class BenchSession implements WebSocketListener {
     private boolean ackPending;
     private long intervalMillis;
     private EventLoop.Timer heartbeat;
-    private long heartbeatDueNanos;
     private StreamDecoder decoder;
 
     BenchSession(Fleet fleet, int index, ClientLoop loop, boolean observer) {
@@ -228,7 +227,7 @@ final class BenchSession implements WebSocketListener {
         intervalMillis = interval;
         fleet.stats.add(Counter.HELLOS);
         long first = (long) (interval * ThreadLocalRandom.current().nextDouble());
-        scheduleHeartbeat(first * 1_000_000L);
+        heartbeat = loop.loop.schedule(first * 1_000_000L, this::heartbeatDue);
         if (sessionId != null && fleet.reconnecting()) {
             state = RESUMING;
             fleet.onHelloResuming(this);
@@ -243,16 +242,11 @@ final class BenchSession implements WebSocketListener {
         if (state == CLOSED || channel.isClosed()) {
             return;
         }
-        if (System.nanoTime() - heartbeatDueNanos >= LATE_NANOS) {
+        if (System.nanoTime() - heartbeat.dueNanos() >= LATE_NANOS) {
             fleet.stats.add(Counter.LATE_HEARTBEATS);
         }
         sendHeartbeat();
-        scheduleHeartbeat(intervalMillis * 1_000_000L);
-    }
-
-    private void scheduleHeartbeat(long delayNanos) {
-        heartbeatDueNanos = System.nanoTime() + delayNanos;
-        heartbeat = loop.loop.schedule(delayNanos, this::heartbeatDue);
+        heartbeat = loop.loop.schedule(intervalMillis * 1_000_000L, this::heartbeatDue);
     }
 
     private void sendHeartbeat() {

@@ -62,6 +62,11 @@ public final class EventLoop implements AutoCloseable {
             task = null;
         }
 
+        /** When it was to run ({@link System#nanoTime()}): a task it runs late can tell by how much. */
+        public long dueNanos() {
+            return dueNanos;
+        }
+
         @Override
         public int compareTo(Timer other) {
             int c = Long.compare(dueNanos, other.dueNanos);
