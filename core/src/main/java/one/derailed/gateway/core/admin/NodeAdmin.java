@@ -28,6 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * NodeAdmin is a node's answer to the admin page and API ({@link AdminProtocol}), one per node, registered with the
@@ -38,6 +40,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * from a future.
  */
 public final class NodeAdmin extends AbstractMatchingBehavior<AdminProtocol.Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAdmin.class);
 
     /** What a node admin reads and acts on. */
     public record Services(String node, GatewaySettings settings, SessionDirectory directory, GatewayMetrics metrics,
@@ -111,12 +114,12 @@ public final class NodeAdmin extends AbstractMatchingBehavior<AdminProtocol.Comm
                     session.tell(SessionProtocol.Reconnect.INSTANCE);
                     told[0]++;
                 });
-                getContext().getLog().info("an operator sent op 7 to the clients of {} sessions", told[0]);
+                LOG.info("an operator sent op 7 to the clients of {} sessions", told[0]);
                 reconnect.replyTo().tell(new AdminProtocol.Acted(services.node(), told[0], "op 7 sent"));
             }
             case AdminProtocol.Drain start -> startDrain(start);
             case SampleNow now -> sample();
-            default -> getContext().getLog().debug("admin: unknown message {}", command.getClass().getName());
+            default -> LOG.debug("admin: unknown message {}", command.getClass().getName());
         }
         return this;
     }
@@ -207,7 +210,7 @@ public final class NodeAdmin extends AbstractMatchingBehavior<AdminProtocol.Comm
                     "already leaving"));
             return;
         }
-        getContext().getLog().info("an operator drains this node: it leaves the cluster");
+        LOG.info("an operator drains this node: it leaves the cluster");
         start.replyTo().tell(new AdminProtocol.Acted(services.node(), services.directory().size(), "leaving"));
         CoordinatedShutdown.get(getContext().getSystem()).runAll(DrainProgress.OPERATOR_DRAIN);
     }

@@ -22,6 +22,8 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * GuildLive is a loaded guild: it answers each subscription with that session's GUILD_CREATE in the same step (so no
@@ -33,6 +35,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * log to the next incarnation.
  */
 final class GuildLive extends AbstractMatchingBehavior<Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(GuildLive.class);
     private final GuildIncarnation self;
     private final GuildDocument document;
     private final GuildState state;
@@ -95,7 +98,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
                 yield releaseAwaitingHandover();
             }
             default -> {
-                self.context.getLog().debug("guild {}: {} is not for a loaded guild", self.guildId,
+                LOG.debug("guild {}: {} is not for a loaded guild", self.guildId,
                         command.getClass().getSimpleName());
                 yield this;
             }
@@ -252,7 +255,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
         checking.remove(key);
         long[] session = {subscribe.session()};
         if (checked.failure() != null) {
-            self.context.getLog().warn("guild {}: could not check the membership of user {}: {}", self.guildId,
+            LOG.warn("guild {}: could not check the membership of user {}: {}", self.guildId,
                     subscribe.userId(), checked.failure());
             self.link.tell(subscribe.relay(), new RelayProtocol.GuildDown(session, self.guildId, true));
         } else if (checked.member()) {
@@ -307,7 +310,7 @@ final class GuildLive extends AbstractMatchingBehavior<Command> {
         checking.keySet().removeIf(key -> key.relay().equals(lost.relay()));
         awaitingHandover.keySet().removeIf(key -> key.relay().equals(lost.relay()));
         long[] wentOffline = state.removeNode(lost.relay());
-        self.context.getLog().info("guild {}: a node left with sessions here; {} users went offline", self.guildId,
+        LOG.info("guild {}: a node left with sessions here; {} users went offline", self.guildId,
                 wentOffline.length);
         for (long userId : wentOffline) {
             announcePresence(userId, 0);

@@ -9,6 +9,8 @@ import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * GuildLoading is a guild reading itself from the store, off the actor's thread. What needs the loaded guild
@@ -18,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
  * GUILD_CREATE once it loads. Asked to hand off meanwhile, it finishes loading first, so nothing it holds is lost.
  */
 final class GuildLoading extends AbstractMatchingBehavior<Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(GuildLoading.class);
     /** After this many failed reads with a hand-off asked for, the waiting messages go to the next incarnation. */
     private static final int TRIES_BEFORE_PASSING_ON = 3;
 
@@ -105,7 +108,7 @@ final class GuildLoading extends AbstractMatchingBehavior<Command> {
 
     /** The stash is full: what cannot wait is answered, so that its sender tries again or tells its caller. */
     private void refuse(Command command) {
-        self.context.getLog().warn("guild {} is still loading and holds {} messages; refusing {}", self.guildId,
+        LOG.warn("guild {} is still loading and holds {} messages; refusing {}", self.guildId,
                 stash.size(), command.getClass().getSimpleName());
         switch (command) {
             case GuildProtocol.Publish publish -> publish.replyTo().tell(GuildProtocol.PublishAck.refused(
@@ -148,7 +151,7 @@ final class GuildLoading extends AbstractMatchingBehavior<Command> {
      * rather than hold up the hand-off.
      */
     private Behavior<Command> onLoadFailed(GuildSignals.LoadFailed failed) {
-        self.context.getLog().warn("guild {} could not be loaded (try {}): {}", self.guildId, attempt,
+        LOG.warn("guild {} could not be loaded (try {}): {}", self.guildId, attempt,
                 failed.reason());
         if (attempt == 1) {
             stash.forEach(this::tellDown);

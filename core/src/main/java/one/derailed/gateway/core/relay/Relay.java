@@ -14,6 +14,8 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Relay is the one door of a node's sessions ({@link RelayProtocol}): guilds and users send it one message per event
@@ -31,6 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * ({@link Delivery.Lost}): their clients identify anew rather than go on with a gap.
  */
 public final class Relay extends AbstractMatchingBehavior<Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
 
     private record UpstreamGone(ActorRef<?> upstream) implements Command, NoSerializationVerificationNeeded {}
 
@@ -128,7 +131,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
                 untrack(false, forget.userId(), forget.session());
             }
             case UpstreamGone gone -> onUpstreamGone(gone);
-            default -> getContext().getLog().warn("relay: unknown message {}", command.getClass().getName());
+            default -> LOG.warn("relay: unknown message {}", command.getClass().getName());
         }
     }
 
@@ -137,7 +140,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
      * names, which may have missed what it carried, end; nothing else changes.
      */
     private void onFailure(Command command, RuntimeException failure) {
-        getContext().getLog().error("relay could not handle {}; the sessions it names end", command, failure);
+        LOG.error("relay could not handle {}; the sessions it names end", command, failure);
         metrics.relayFailure();
         long[] sessions = switch (command) {
             case RelayProtocol.Deliver deliver -> deliver.sessions();
@@ -176,7 +179,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
             links.put(watch(sequenced.source()), last);
         }
         if (sequenced.seq() != last[0] + 1) {
-            getContext().getLog().warn("relay: {} messages from {} {} were lost on the way; its sessions here resync",
+            LOG.warn("relay: {} messages from {} {} were lost on the way; its sessions here resync",
                     sequenced.seq() - last[0] - 1, sequenced.guild() ? "guild" : "user", sequenced.id());
             metrics.relayGap();
             route(directory.numbers(), new Delivery.SourceGap(sequenced.guild(), sequenced.id()));
@@ -209,7 +212,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
         if (watched == null) {
             return;
         }
-        getContext().getLog().info("{} {} stopped while serving {} sessions here; they renew",
+        LOG.info("{} {} stopped while serving {} sessions here; they renew",
                 watched.guild ? "guild" : "user", watched.id, watched.size());
         long[] sessions = watched.sessions();
         route(sessions, watched.guild ? new Delivery.Resubscribe(watched.id, watched.incarnation)
@@ -229,7 +232,7 @@ public final class Relay extends AbstractMatchingBehavior<Command> {
         if (numbers.length <= splitAbove && lanesIdle(numbers)) {
             departed += RelayLane.handOut(directory, numbers, message);
             if (departed >= 10_000) {
-                getContext().getLog().debug("{} messages for sessions that had already ended", departed);
+                LOG.debug("{} messages for sessions that had already ended", departed);
                 departed = 0;
             }
             return;

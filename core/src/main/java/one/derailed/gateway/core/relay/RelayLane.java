@@ -11,6 +11,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * RelayLane hands messages to its share of a node's sessions: the {@link Relay} gives every session one lane for
@@ -19,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * relay knows when nothing of this lane's is still on its way.
  */
 final class RelayLane extends AbstractBehavior<RelayLane.Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayLane.class);
 
     sealed interface Command {}
 
@@ -60,7 +63,7 @@ final class RelayLane extends AbstractBehavior<RelayLane.Command> {
             finished.setRelease(Relay.finishedSlot(index), ++handled);
         }
         if (departed >= 10_000) {
-            getContext().getLog().debug("{} messages for sessions that had already ended", departed);
+            LOG.debug("{} messages for sessions that had already ended", departed);
             departed = 0;
         }
         return this;

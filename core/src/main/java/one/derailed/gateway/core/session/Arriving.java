@@ -10,6 +10,8 @@ import one.derailed.gateway.protocol.ServerFrames;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Arriving is a session's new incarnation, started from the snapshot its old node sent. It takes the old one's place
@@ -22,6 +24,7 @@ import org.apache.pekko.actor.typed.Signal;
  * rather than let it resume with a gap.
  */
 final class Arriving extends Serving {
+    private static final Logger LOG = LoggerFactory.getLogger(Arriving.class);
     private final List<Delivery> held = new ArrayList<>();
     private final List<SessionProtocol.Resume> resumes = new ArrayList<>();
     private final Duration window;
@@ -74,7 +77,7 @@ final class Arriving extends Serving {
             case MoveProtocol.Handed handed -> handed.delivery() instanceof Delivery.Drained marker
                     ? drained(marker.source()) : apply(handed.delivery());
             case SessionSignals.MoveAgain again -> {
-                state.context.getLog().debug("session {}: {} guilds and {} user not drained yet; Move again",
+                LOG.debug("session {}: {} guilds and {} user not drained yet; Move again",
                         state.sessionId(), guildsToDrain.size(), userToDrain ? 1 : 0);
                 sendMoves();
                 yield this;
@@ -91,7 +94,7 @@ final class Arriving extends Serving {
                 yield this;
             }
             case SessionSignals.HandoffTimedOut timedOut -> {
-                state.context.getLog().warn("session {}: {} sources never drained after the move; it ends",
+                LOG.warn("session {}: {} sources never drained after the move; it ends",
                         state.sessionId(), guildsToDrain.size() + (userToDrain ? 1 : 0));
                 yield state.lost("the session could not be moved in order");
             }

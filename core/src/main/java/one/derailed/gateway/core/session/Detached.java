@@ -4,6 +4,8 @@ import java.time.Duration;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Detached is a serving session whose socket is gone: it stays subscribed (its user stays online), numbers and keeps
@@ -11,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * replay buffer would have to drop something (an exact resume is then impossible).
  */
 final class Detached extends Serving {
+    private static final Logger LOG = LoggerFactory.getLogger(Detached.class);
 
     Detached(SessionState state, Duration window) {
         super(state);
@@ -21,11 +24,11 @@ final class Detached extends Serving {
     Behavior<Command> onOwn(Command command) {
         return switch (command) {
             case SessionSignals.ResumeWindowOver over -> {
-                state.context.getLog().debug("session {} ends: resume window over", state.sessionId());
+                LOG.debug("session {} ends: resume window over", state.sessionId());
                 yield Behaviors.stopped();
             }
             case SessionProtocol.Reclaim reclaim -> {
-                state.context.getLog().debug("session {} ends: the node is over its client-bytes bound while the "
+                LOG.debug("session {} ends: the node is over its client-bytes bound while the "
                         + "client is away", state.sessionId());
                 state.services.metrics().sessionEnded("reclaimed");
                 yield Behaviors.stopped();

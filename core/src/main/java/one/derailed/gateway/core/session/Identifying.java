@@ -19,6 +19,8 @@ import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Identifying is a session between IDENTIFY and READY: Ready checks the token and reads the user and its memberships
@@ -27,6 +29,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
  * presence, an op 8) wait, in order, until the session knows its intents and guilds.
  */
 final class Identifying extends AbstractMatchingBehavior<Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(Identifying.class);
     /** Frames a client may send before READY; the socket's rate limit (120 a minute) keeps it far below. */
     static final int MAX_EARLY_FRAMES = 128;
 
@@ -114,7 +117,7 @@ final class Identifying extends AbstractMatchingBehavior<Command> {
         }
         answered = true;
         if (ready.failure() != null) {
-            state.context.getLog().warn("session {}: ready did not answer: {}", state.sessionId(),
+            LOG.warn("session {}: ready did not answer: {}", state.sessionId(),
                     ready.failure().toString());
             return state.closeWith(CloseCode.UNKNOWN_ERROR, "the gateway could not identify you in time; try again");
         }

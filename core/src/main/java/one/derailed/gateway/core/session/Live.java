@@ -7,6 +7,8 @@ import one.derailed.gateway.protocol.ClientPayload;
 import one.derailed.gateway.protocol.CloseCode;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live is a serving session with its client connected: the socket's frames (presence, op 8) and heartbeat
@@ -14,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * closed with 1000/1001, or the server with a code that forbids resuming) or waits for a resume ({@link Detached}).
  */
 final class Live extends Serving {
+    private static final Logger LOG = LoggerFactory.getLogger(Live.class);
 
     Live(SessionState state) {
         super(state);
@@ -42,8 +45,8 @@ final class Live extends Serving {
                 return MemberRequest.start(state, request, this);
             }
             case ClientPayload.VoiceStateUpdate voice ->
-                    state.context.getLog().debug("voice state update ignored: this gateway serves no voice");
-            default -> state.context.getLog().debug("session {} has no handler for {}", state.number(),
+                    LOG.debug("voice state update ignored: this gateway serves no voice");
+            default -> LOG.debug("session {} has no handler for {}", state.number(),
                     frame.payload().getClass().getSimpleName());
         }
         return this;

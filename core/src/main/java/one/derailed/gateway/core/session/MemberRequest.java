@@ -15,6 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MemberRequest answers one op 8, as a short-lived child of its session: it applies {@link MemberRequestRules},
@@ -25,6 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * midway, the chunks still owed are sent empty, so the client's count completes.
  */
 final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
+    private static final Logger LOG = LoggerFactory.getLogger(MemberRequest.class);
 
     interface Step extends NoSerializationVerificationNeeded {}
 
@@ -139,7 +142,7 @@ final class MemberRequest extends AbstractMatchingBehavior<MemberRequest.Step> {
 
     private Behavior<Step> onPage(PageRead read) {
         if (!(read.result() instanceof ReadyProtocol.MembersFound found)) {
-            getContext().getLog().warn("member request for guild {} failed: {}", request.guildId(),
+            LOG.warn("member request for guild {} failed: {}", request.guildId(),
                     read.failure() != null ? read.failure().toString() : read.result());
             return finishEmpty();
         }

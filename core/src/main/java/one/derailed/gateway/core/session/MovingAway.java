@@ -11,6 +11,8 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MovingAway is a session's old incarnation while it moves to another node: it has sent its snapshot, and passes on,
@@ -20,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * session again, waiting for a resume.
  */
 final class MovingAway extends AbstractMatchingBehavior<Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(MovingAway.class);
     private final SessionState state;
     private final List<Delivery> held = new ArrayList<>();
     private ActorRef<Command> movedTo;
@@ -62,7 +65,7 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
                         : this;
             }
             case SessionProtocol.Resume resume -> {
-                state.context.getLog().debug("session {}: resume refused (moving away)", state.sessionId());
+                LOG.debug("session {}: resume refused (moving away)", state.sessionId());
                 resume.connection().send(ServerFrames.invalidSession(false));
                 state.services.metrics().invalidSession();
                 yield this;
@@ -124,7 +127,7 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
 
     /** The move failed before anything was handed over: this incarnation is the session again. */
     private Behavior<Command> stay(String reason) {
-        state.context.getLog().info("session {} stays: {}", state.sessionId(), reason);
+        LOG.info("session {} stays: {}", state.sessionId(), reason);
         state.timers.cancel(SessionSignals.HandoffTimedOut.INSTANCE);
         Serving back = new Detached(state, state.services.settings().resumeTimeout());
         Behavior<Command> next = back;
@@ -139,7 +142,7 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
     }
 
     private Behavior<Command> end(String why) {
-        state.context.getLog().debug("session {} ends here: {}", state.sessionId(), why);
+        LOG.debug("session {} ends here: {}", state.sessionId(), why);
         return Behaviors.stopped();
     }
 }

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import one.derailed.gateway.core.session.SessionProtocol.Command;
 import one.derailed.gateway.protocol.ServerFrames;
 import org.apache.pekko.actor.typed.Behavior;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OperatorControls is what a serving session does for an operator (the admin API, core/admin/NodeAdmin): describe
@@ -11,6 +13,7 @@ import org.apache.pekko.actor.typed.Behavior;
  * does not take them; the admin shows it did not answer.
  */
 final class OperatorControls {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorControls.class);
     private OperatorControls() {}
 
     static Behavior<Command> describe(SessionState state, Serving phase, SessionProtocol.Describe describe) {
@@ -27,7 +30,7 @@ final class OperatorControls {
      * later RESUME gets op 9, whether or not the client is connected; after a resumable one the session waits for it.
      */
     static Behavior<Command> disconnect(SessionState state, Serving phase, SessionProtocol.Disconnect disconnect) {
-        state.context.getLog().info("session {} of user {}: an operator closes it with {}", state.sessionId(),
+        LOG.info("session {} of user {}: an operator closes it with {}", state.sessionId(),
                 state.user.id(), disconnect.code().code());
         if (!disconnect.code().resumable()) {
             state.services.metrics().sessionEnded("operator");

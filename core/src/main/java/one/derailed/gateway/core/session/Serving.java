@@ -13,6 +13,8 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractMatchingBehavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serving is what a session does once it is identified, whether its socket is connected ({@link Live}) or away
@@ -21,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * two phases add what only they handle.
  */
 abstract class Serving extends AbstractMatchingBehavior<Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(Serving.class);
     protected final SessionState state;
 
     Serving(SessionState state) {
@@ -63,7 +66,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
                 yield this;
             }
             default -> {
-                state.context.getLog().debug("session {}: {} does not apply now", state.sessionId(),
+                LOG.debug("session {}: {} does not apply now", state.sessionId(),
                         command.getClass().getSimpleName());
                 yield this;
             }
@@ -131,7 +134,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
                 yield this;
             }
             case Delivery.Drained stray -> {
-                state.context.getLog().debug("session {}: stray drain marker from {}", state.sessionId(),
+                LOG.debug("session {}: stray drain marker from {}", state.sessionId(),
                         stray.source());
                 yield this;
             }
@@ -169,7 +172,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
 
     /** While away, a dispatch that pushed older ones out of the buffer makes an exact resume impossible. */
     private Behavior<Command> overflowedWhileAway() {
-        state.context.getLog().debug("session {} ends: its replay buffer overflowed while the client was away",
+        LOG.debug("session {} ends: its replay buffer overflowed while the client was away",
                 state.sessionId());
         state.services.metrics().sessionEnded("replay-overflow");
         return Behaviors.stopped();
@@ -201,7 +204,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         if (subscription == null) {
             return this;
         }
-        state.context.getLog().debug("session {}: guild {} is down (stage {}, retry {}, client has it: {})",
+        LOG.debug("session {}: guild {} is down (stage {}, retry {}, client has it: {})",
                 state.sessionId(), down.guildId(), subscription.stage, down.retry(), subscription.clientHas);
         if (subscription.clientHas) {
             subscription.clientHas = false;
@@ -235,7 +238,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             return !subscription.clientHas || state.guildDeleted(loaded.guildId(), false) ? this
                     : overflowedWhileAway();
         }
-        state.context.getLog().warn("session {} could not load its member object in guild {}; trying again",
+        LOG.warn("session {} could not load its member object in guild {}; trying again",
                 state.sessionId(), loaded.guildId());
         if (subscription.clientHas) {
             subscription.clientHas = false;
@@ -255,7 +258,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
     private Behavior<Command> onSubscribeUnanswered(SessionSignals.SubscribeUnanswered unanswered) {
         Subscriptions.Subscription subscription = state.guilds.get(unanswered.guildId());
         if (subscription != null && subscription.stage == Subscriptions.Stage.REQUESTED) {
-            state.context.getLog().warn("session {}: guild {} did not answer its subscription in {}; sending it again",
+            LOG.warn("session {}: guild {} did not answer its subscription in {}; sending it again",
                     state.sessionId(), unanswered.guildId(), state.services.settings().subscribeUnansweredAfter());
             state.retrySubscription(unanswered.guildId());
         }
@@ -301,7 +304,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         }
         if (checked.attempt() != state.resumeAttempts) {
             // Token checks run in parallel; an older attempt finishing late must not take over from a newer one.
-            state.context.getLog().debug("session {}: resume refused (a newer resume came)", state.sessionId());
+            LOG.debug("session {}: resume refused (a newer resume came)", state.sessionId());
             return invalid(candidate);
         }
         boolean owner = checked.failure() == null && checked.result() instanceof ReadyProtocol.Authenticated ok
@@ -309,7 +312,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
         long seq = checked.request().resume().seq();
         List<ReplayBuffer.Entry> missed = owner ? state.numbering.after(seq) : null;
         if (missed == null) {
-            state.context.getLog().debug("session {}: resume refused ({})", state.sessionId(),
+            LOG.debug("session {}: resume refused ({})", state.sessionId(),
                     checked.failure() != null ? "token check failed: " + checked.failure()
                             : !owner ? "not this user's token"
                             : "seq " + seq + " not covered (session at " + state.numbering.seq() + ")");

@@ -24,6 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SessionHandoff moves sessions between nodes, one per node. A client that resumes on a node that does not hold its
@@ -32,6 +34,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * session itself does the moving (see {@link MoveProtocol.Snapshot}); this actor finds it and starts its new incarnation.
  */
 public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHandoff.class);
 
     private record PeersChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
@@ -144,11 +147,11 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
             return this;
         }
         if (peers.isEmpty()) {
-            getContext().getLog().debug("locate of session {}: not found (no peers)", locate.sessionId());
+            LOG.debug("locate of session {}: not found (no peers)", locate.sessionId());
             locate.replyTo().tell(new Located(null));
             return this;
         }
-        getContext().getLog().debug("locate of session {}: claiming it of {}", locate.sessionId(),
+        LOG.debug("locate of session {}: claiming it of {}", locate.sessionId(),
                 peers.stream().map(peer -> peer.path().address().toString()).toList());
         Pending claim = new Pending(locate.token());
         claim.waiting.add(locate.replyTo());
@@ -227,7 +230,7 @@ public final class SessionHandoff extends AbstractBehavior<HandoffProtocol.Comma
     /** The locate of {@code sessionId} ends without a session (its client gets op 9), for the reason given. */
     private Behavior<Command> notFound(String sessionId, String why) {
         if (pending.containsKey(sessionId)) {
-            getContext().getLog().debug("locate of session {}: not found ({})", sessionId, why);
+            LOG.debug("locate of session {}: not found ({})", sessionId, why);
         }
         return answer(sessionId, null);
     }

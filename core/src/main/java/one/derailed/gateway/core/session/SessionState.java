@@ -16,6 +16,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SessionState is what every phase of a session shares: who the user is and what it may receive, its guilds
@@ -23,6 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * steps several phases take (subscribing, attaching to the user, ending).
  */
 final class SessionState {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionState.class);
     final ActorContext<SessionProtocol.Command> context;
     final TimerScheduler<SessionProtocol.Command> timers;
     final SessionServices services;
@@ -153,7 +156,7 @@ final class SessionState {
      * client is told to identify anew (4009) rather than resume with a gap.
      */
     Behavior<SessionProtocol.Command> lost(String reason) {
-        context.getLog().info("session {} ends: {}", sessionId(), reason);
+        LOG.info("session {} ends: {}", sessionId(), reason);
         services.metrics().sessionEnded("lost");
         return closeWith(CloseCode.SESSION_TIMED_OUT, "your session could not be kept exactly: identify again");
     }

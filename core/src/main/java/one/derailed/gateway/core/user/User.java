@@ -27,6 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * User is one user's process, placed by Cluster Sharding ({@link UserProtocol}): it knows every live session of the
@@ -35,6 +37,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * reattach from the one before miss nothing, and a handing-off incarnation passes that on with its counters.
  */
 public final class User extends AbstractMatchingBehavior<Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(User.class);
 
     /** What the entity needs from its node. */
     public record Services(GatewaySettings.StartLimits limits, GatewaySettings.Guilds entities,
@@ -228,7 +231,7 @@ public final class User extends AbstractMatchingBehavior<Command> {
         link.forget(lost.relay());
         Map<Long, Attach> gone = sessions.remove(lost.relay());
         awaitingHandover.values().removeIf(attach -> attach.relay().equals(lost.relay()));
-        getContext().getLog().info("user {}: a node left with {} of its sessions", userId,
+        LOG.info("user {}: a node left with {} of its sessions", userId,
                 gone == null ? 0 : gone.size());
         if (sessions.isEmpty()) {
             getContext().setReceiveTimeout(services.entities().idleTimeout(), IdleTimeout.INSTANCE);
@@ -287,7 +290,7 @@ public final class User extends AbstractMatchingBehavior<Command> {
             link.tell(node.getKey(), new RelayProtocol.Revoke(numbers));
             count += numbers.length;
         }
-        getContext().getLog().info("user {}: {} sessions revoked", userId, count);
+        LOG.info("user {}: {} sessions revoked", userId, count);
         return count;
     }
 

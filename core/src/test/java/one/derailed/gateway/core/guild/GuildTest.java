@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.LogLines;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.Relay;
@@ -345,11 +346,15 @@ class GuildTest {
         doomed.expectMessageClass(RelayProtocol.Subscribed.class);
         relay.expectMessageClass(RelayProtocol.Deliver.class); // bob online
 
-        KIT.stop(ref(doomed));
-        RelayProtocol.Deliver offline = relay.expectMessageClass(RelayProtocol.Deliver.class);
-        assertThat(offline.event()).isEqualTo("PRESENCE_UPDATE");
-        assertThat(json(offline.data()).get("user").get("id").asText()).isEqualTo(Long.toString(bob));
-        assertThat(json(offline.data()).get("status").asText()).isEqualTo("offline");
+        try (LogLines log = LogLines.capture()) {
+            KIT.stop(ref(doomed));
+            RelayProtocol.Deliver offline = relay.expectMessageClass(RelayProtocol.Deliver.class);
+            assertThat(offline.event()).isEqualTo("PRESENCE_UPDATE");
+            assertThat(json(offline.data()).get("user").get("id").asText()).isEqualTo(Long.toString(bob));
+            assertThat(json(offline.data()).get("status").asText()).isEqualTo("offline");
+            assertThat(log.lines()).contains(GuildLive.class.getName() + " INFO guild " + id
+                    + ": a node left with sessions here; 1 users went offline");
+        }
         guild.tell(new GuildProtocol.GetInfo(info.getRef()));
         assertThat(info.receiveMessage().presences()).isEqualTo(1);
     }

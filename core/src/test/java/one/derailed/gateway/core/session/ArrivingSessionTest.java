@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.LogLines;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.presence.Presence;
@@ -71,14 +72,18 @@ class ArrivingSessionTest {
     @Test
     void aResumeWaitingForASessionThatNeverArrivesGetsOp9() {
         SessionDirectory directory = new SessionDirectory();
-        ActorRef<SessionProtocol.Command> session = arriving(directory, "arriving", ADA);
+        try (LogLines log = LogLines.capture()) {
+            ActorRef<SessionProtocol.Command> session = arriving(directory, "arriving", ADA);
 
-        RecordingConnection socket = new RecordingConnection();
-        session.tell(new SessionProtocol.Resume(socket, new ClientPayload.Resume("token", "arriving", 5)));
+            RecordingConnection socket = new RecordingConnection();
+            session.tell(new SessionProtocol.Resume(socket, new ClientPayload.Resume("token", "arriving", 5)));
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !socket.sent.isEmpty());
-        assertThat(socket.sent).containsExactly(ServerFrames.invalidSession(false));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> directory.bySessionId("arriving") == null);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !socket.sent.isEmpty());
+            assertThat(socket.sent).containsExactly(ServerFrames.invalidSession(false));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> directory.bySessionId("arriving") == null);
+            assertThat(log.lines()).contains(Arriving.class.getName()
+                    + " WARN session arriving: 1 sources never drained after the move; it ends");
+        }
     }
 
     /**

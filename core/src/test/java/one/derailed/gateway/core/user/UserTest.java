@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import one.derailed.gateway.core.ActorTests;
+import one.derailed.gateway.core.LogLines;
 import one.derailed.gateway.core.config.GatewaySettings;
 import one.derailed.gateway.core.metrics.GatewayMetrics;
 import one.derailed.gateway.core.relay.RelayProtocol;
@@ -84,13 +85,17 @@ class UserTest {
         doomed.expectMessageClass(RelayProtocol.Attached.class);
         survivor.expectMessageClass(RelayProtocol.Attached.class);
 
-        KIT.stop(ref(doomed));
-        // The watch's Terminated and the next Publish race; the publish is asked again until the node is gone.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            user.tell(new UserProtocol.Publish("USER_UPDATE", "{}".getBytes(), null, delivered.getRef()));
-            return delivered.receiveMessage().sessions() == 1;
-        });
-        assertThat(survivor.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(3L);
+        try (LogLines log = LogLines.capture()) {
+            KIT.stop(ref(doomed));
+            // The watch's Terminated and the next Publish race; the publish is asked again until the node is gone.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                user.tell(new UserProtocol.Publish("USER_UPDATE", "{}".getBytes(), null, delivered.getRef()));
+                return delivered.receiveMessage().sessions() == 1;
+            });
+            assertThat(survivor.expectMessageClass(RelayProtocol.Deliver.class).sessions()).containsExactly(3L);
+            assertThat(log.lines()).contains(User.class.getName() + " INFO user " + USER
+                    + ": a node left with 2 of its sessions");
+        }
     }
 
     @Test
