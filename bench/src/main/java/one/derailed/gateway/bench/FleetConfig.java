@@ -4,8 +4,8 @@ import java.util.List;
 import one.derailed.gateway.bench.wire.Endpoint;
 
 /**
- * FleetConfig is how a fleet's sessions connect and behave: the gateway endpoints (every session starts at the
- * first; one that reconnects goes to one of the others), source addresses 127.0.0.1 .. 127.0.0.{@code sources},
+ * FleetConfig is how a fleet's sessions connect and behave: the gateway endpoints (the sessions start spread over
+ * them; one that connects again goes to one of the others: {@link Fleet#endpointIndex}), source addresses 127.0.0.1 .. 127.0.0.{@code sources},
  * event loops, pacing, transport compression, intents, which event is timed, and what a lost socket means.
  *
  * @param reconnect   a session that loses its socket (or gets op 7) connects again and RESUMEs, as a client library

@@ -222,7 +222,8 @@ public final class Plan {
         if (edges.isEmpty()) {
             return nodes.get(0).name();
         }
-        return edges.get(w.edges().get(0)).name() + (edges.size() > 1 ? " (then the next on a reconnect)" : "");
+        return edges.size() > 1 ? "all " + edges.size() + " edge nodes, spread (" + edges.get(w.edges().get(0)).name()
+                + " first; another on a reconnect)" : edges.get(0).name();
     }
 
     private static String limit(long value) {
