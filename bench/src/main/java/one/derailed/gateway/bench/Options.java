@@ -103,10 +103,6 @@ final class Options {
                 description = "Approximate size of a published event's data. Default: ${DEFAULT-VALUE}.")
         int payloadBytes;
 
-        @Option(names = "--publish-threads", defaultValue = "0",
-                description = "Threads making (blocking) gRPC publish calls (default: 8; 32 for many guilds).")
-        int publishThreads;
-
         @Option(names = "--max-inflight-publishes", defaultValue = "0",
                 description = "Publish calls in flight at once; beyond, a due publish is skipped and counted"
                         + " (default: 64; 2,048 for many guilds).")
@@ -114,9 +110,6 @@ final class Options {
 
         /** Fills in the defaults: many guilds need more calls at once than one guild's steps. */
         void defaults(boolean manyGuilds) {
-            if (publishThreads <= 0) {
-                publishThreads = manyGuilds ? 32 : 8;
-            }
             if (maxInflightPublishes <= 0) {
                 maxInflightPublishes = manyGuilds ? 2048 : 64;
             }

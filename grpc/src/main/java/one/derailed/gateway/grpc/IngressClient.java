@@ -7,15 +7,18 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.ingress.EventIngress.GuildInfo;
 import one.derailed.grpc.GetGuildInfo;
 import one.derailed.grpc.GuildGrpc;
 import one.derailed.grpc.Message;
 import one.derailed.grpc.Publ;
+import one.derailed.grpc.Publr;
 import one.derailed.grpc.RepliedGuildInfo;
 import one.derailed.grpc.UPubl;
 import one.derailed.grpc.UserGrpc;
@@ -35,6 +38,7 @@ public final class IngressClient implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final GuildGrpc.GuildBlockingStub guild;
+    private final GuildGrpc.GuildStub guildAsync;
     private final UserGrpc.UserBlockingStub user;
     private final long deadlineMillis;
 
@@ -68,6 +72,7 @@ public final class IngressClient implements AutoCloseable {
         }
         this.channel = builder.build();
         this.guild = GuildGrpc.newBlockingStub(channel);
+        this.guildAsync = GuildGrpc.newStub(channel);
         this.user = UserGrpc.newBlockingStub(channel);
         this.deadlineMillis = deadline.toMillis();
     }
@@ -93,6 +98,37 @@ public final class IngressClient implements AutoCloseable {
                 .build();
         return keyed(guild, idempotencyKey).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
                 .publish(request).getMessage();
+    }
+
+    /**
+     * As {@link #publishToGuild(long, String, String)}, without holding a thread for the call: the future completes
+     * with the reply, or fails with the call's {@link io.grpc.StatusRuntimeException}, on a gRPC thread. A caller with
+     * many calls in flight at once (a load generator's publisher) needs no thread for each.
+     */
+    public CompletableFuture<String> publishToGuildAsync(long guildId, String event, String dataJson) {
+        Publ request = Publ.newBuilder()
+                .setGuildId(Long.toString(guildId))
+                .setMessage(message(event, dataJson))
+                .build();
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        guildAsync.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).publish(request,
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(Publr value) {
+                        reply.complete(value.getMessage());
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        reply.completeExceptionally(failure);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        reply.completeExceptionally(new IllegalStateException("the call ended without a reply"));
+                    }
+                });
+        return reply;
     }
 
     /** Publishes {@code event} with {@code dataJson} as its {@code d} to user {@code userId}; returns the reply. */

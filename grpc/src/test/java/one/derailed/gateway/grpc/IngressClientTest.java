@@ -46,6 +46,23 @@ class IngressClientTest {
     }
 
     @Test
+    void anAsynchronousPublishCompletesWithTheReplyOrTheServersStatus() throws Exception {
+        try (LoopbackServer loopback = new LoopbackServer();
+             IngressClient client = new IngressClient("127.0.0.1", loopback.server.port())) {
+            assertThat(client.publishToGuildAsync(1L, "MESSAGE_CREATE", "{}").get(5, TimeUnit.SECONDS))
+                    .isEqualTo("Success");
+            assertThat(client.publishToGuildAsync(1L, "bad name", "{}"))
+                    .failsWithin(Duration.ofSeconds(5))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+            assertThat(loopback.ingress.calls()).extracting(RecordingIngress.Call::event)
+                    .containsExactly("MESSAGE_CREATE");
+        }
+    }
+
+    @Test
     void passesTheServersStatusThrough() throws Exception {
         try (LoopbackServer loopback = new LoopbackServer();
              IngressClient client = new IngressClient("127.0.0.1", loopback.server.port())) {
