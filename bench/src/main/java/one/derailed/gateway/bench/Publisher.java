@@ -1,11 +1,14 @@
 package one.derailed.gateway.bench;
 
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,24 +134,30 @@ final class Publisher implements AutoCloseable {
                 + "\"discriminator\":\"0\",\"global_name\":null,\"avatar\":null},\"content\":\"" + padding
                 + "\",\"type\":0,\"tts\":false,\"mentions\":[],\"mention_roles\":[],\"attachments\":[],"
                 + "\"embeds\":[],\"pinned\":false}";
-        CompletableFuture<String> reply;
+        ListenableFuture<String> reply;
         try {
             reply = client.publishToGuildAsync(guild, event, data);
         } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+            reply = Futures.immediateFailedFuture(e);
         }
-        reply.whenComplete((message, failure) -> {
-            fleets.publishLatency.recordValue((System.nanoTime() - started) / 1000);
-            if (failure == null) {
+        Futures.addCallback(reply, new FutureCallback<>() {
+            @Override
+            public void onSuccess(String message) {
+                fleets.publishLatency.recordValue((System.nanoTime() - started) / 1000);
                 publishes.increment();
                 expected.add(receivers.applyAsInt(guild));
-            } else if (failure instanceof StatusRuntimeException status) {
-                failures.computeIfAbsent(status.getStatus().getCode().name(), k -> new LongAdder()).increment();
-            } else {
-                failures.computeIfAbsent(failure.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                inflight.release();
             }
-            inflight.release();
-        });
+
+            @Override
+            public void onFailure(Throwable failure) {
+                fleets.publishLatency.recordValue((System.nanoTime() - started) / 1000);
+                String kind = failure instanceof StatusRuntimeException status
+                        ? status.getStatus().getCode().name() : failure.getClass().getSimpleName();
+                failures.computeIfAbsent(kind, k -> new LongAdder()).increment();
+                inflight.release();
+            }
+        }, MoreExecutors.directExecutor());
     }
 
     /** Waits (bounded) for the calls in flight, then closes the channels. */

@@ -1,5 +1,8 @@
 package one.derailed.gateway.grpc;
 
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -7,11 +10,9 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import one.derailed.gateway.core.ingress.EventIngress.GuildInfo;
 import one.derailed.grpc.GetGuildInfo;
@@ -25,7 +26,7 @@ import one.derailed.grpc.UserGrpc;
 
 /**
  * IngressClient publishes to a gateway's gRPC ingress (plaintext unless given TLS credentials, with the gateway's
- * bearer token when it has one), one blocking call at a time, each with a deadline ({@link #DEFAULT_DEADLINE} unless
+ * bearer token when it has one), each call with a deadline ({@link #DEFAULT_DEADLINE} unless
  * told otherwise). Failures come out as
  * {@link io.grpc.StatusRuntimeException} carrying the server's status.
  */
@@ -38,7 +39,7 @@ public final class IngressClient implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final GuildGrpc.GuildBlockingStub guild;
-    private final GuildGrpc.GuildStub guildAsync;
+    private final GuildGrpc.GuildFutureStub guildFuture;
     private final UserGrpc.UserBlockingStub user;
     private final long deadlineMillis;
 
@@ -72,7 +73,7 @@ public final class IngressClient implements AutoCloseable {
         }
         this.channel = builder.build();
         this.guild = GuildGrpc.newBlockingStub(channel);
-        this.guildAsync = GuildGrpc.newStub(channel);
+        this.guildFuture = GuildGrpc.newFutureStub(channel);
         this.user = UserGrpc.newBlockingStub(channel);
         this.deadlineMillis = deadline.toMillis();
     }
@@ -102,33 +103,17 @@ public final class IngressClient implements AutoCloseable {
 
     /**
      * As {@link #publishToGuild(long, String, String)}, without holding a thread for the call: the future completes
-     * with the reply, or fails with the call's {@link io.grpc.StatusRuntimeException}, on a gRPC thread. A caller with
-     * many calls in flight at once (a load generator's publisher) needs no thread for each.
+     * with the reply, or fails with the call's {@link io.grpc.StatusRuntimeException}, on a gRPC thread (grpc-java's
+     * future stub). A caller with many calls in flight at once (a load generator's publisher) needs no thread for each.
      */
-    public CompletableFuture<String> publishToGuildAsync(long guildId, String event, String dataJson) {
+    public ListenableFuture<String> publishToGuildAsync(long guildId, String event, String dataJson) {
         Publ request = Publ.newBuilder()
                 .setGuildId(Long.toString(guildId))
                 .setMessage(message(event, dataJson))
                 .build();
-        CompletableFuture<String> reply = new CompletableFuture<>();
-        guildAsync.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).publish(request,
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(Publr value) {
-                        reply.complete(value.getMessage());
-                    }
-
-                    @Override
-                    public void onError(Throwable failure) {
-                        reply.completeExceptionally(failure);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        reply.completeExceptionally(new IllegalStateException("the call ended without a reply"));
-                    }
-                });
-        return reply;
+        return Futures.transform(
+                guildFuture.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).publish(request),
+                Publr::getMessage, MoreExecutors.directExecutor());
     }
 
     /** Publishes {@code event} with {@code dataJson} as its {@code d} to user {@code userId}; returns the reply. */
