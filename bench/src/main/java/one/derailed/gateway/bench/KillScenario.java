@@ -82,9 +82,8 @@ final class KillScenario implements ScenarioBody {
                             (last.millis() - killMillis) / 1000.0, last.node())));
         }
         String victimAddress = "127.0.0.1:" + victim.spec().clusterPort();
-        long unrelated = watch.changes().stream()
-                .filter(e -> !e.line().contains(victimAddress) && !e.node().equals(victim.name())
-                        && !e.kind().startsWith("guild") && !e.kind().startsWith("user")).count();
+        long unrelated = watch.membershipChanges().stream()
+                .filter(e -> !e.line().contains(victimAddress) && !e.node().equals(victim.name())).count();
         run.printMembershipChanges();
         run.out.printf("verdict: %d membership change(s) not about %s%n", unrelated, victim.name());
         return all && unrelated == 0 ? 0 : 1;

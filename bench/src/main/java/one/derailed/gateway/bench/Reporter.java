@@ -99,10 +99,14 @@ final class Reporter implements AutoCloseable {
             }
             if (watch != null) {
                 List<MembershipWatch.Event> changes = watch.changes();
-                line.append(String.format("%n          cluster: %d membership change(s) since it formed%s",
-                        changes.size(), changes.isEmpty() ? ""
-                                : " (last: " + changes.get(changes.size() - 1).node() + " "
-                                + changes.get(changes.size() - 1).kind() + ")"));
+                // one reading for both counts, so they add up
+                List<MembershipWatch.Event> membership = changes.stream().filter(e -> !e.fromEntity()).toList();
+                line.append(String.format("%n          cluster: %d membership change(s) since it formed%s%s",
+                        membership.size(), membership.isEmpty() ? ""
+                                : " (last: " + membership.get(membership.size() - 1).node() + " "
+                                + membership.get(membership.size() - 1).kind() + ")",
+                        changes.size() == membership.size() ? ""
+                                : "; the entities' \"a node left\" lines: " + (changes.size() - membership.size())));
             }
             last = now;
             lastNanos = nanos;

@@ -148,7 +148,7 @@ final class Run {
         Map<String, Integer> entityLines = new java.util.TreeMap<>();
         int membership = 0;
         for (MembershipWatch.Event e : changes) {
-            if (e.kind().startsWith("guild") || e.kind().startsWith("user")) {
+            if (e.fromEntity()) {
                 entityLines.merge(e.node() + " " + e.kind(), 1, Integer::sum);
                 continue;
             }

@@ -55,6 +55,10 @@ public final class MembershipWatch implements AutoCloseable {
 
     /** One line that says the cluster changed: when (epoch millis, from the log's time stamp), where, what. */
     public record Event(long millis, String node, String kind, String line) {
+        /** A guild's or user's "a node left" line: what a membership change did to the entities, not a change. */
+        public boolean fromEntity() {
+            return kind.startsWith("guild") || kind.startsWith("user");
+        }
     }
 
     private final List<NodeProcess> nodes;
@@ -126,6 +130,11 @@ public final class MembershipWatch implements AutoCloseable {
     /** /readyz probes that got no answer within 2 s (a starved node, not a membership change). */
     public long unansweredProbes() {
         return unanswered;
+    }
+
+    /** {@link #changes} without the entities' own lines ({@link Event#fromEntity}): the membership changes only. */
+    public List<Event> membershipChanges() {
+        return changes().stream().filter(e -> !e.fromEntity()).toList();
     }
 
     /** The first change of {@code kind} at or after {@code sinceMillis}, or null. */

@@ -18,7 +18,7 @@ class MembershipWatchTest {
     Path dir;
 
     @Test
-    void classifiesChangesAndKeepsLateHeartbeatsApart() throws Exception {
+    void classifiesChangesAndKeepsLateHeartbeatsAndTheEntitiesLinesApart() throws Exception {
         Path log = dir.resolve("core1.log");
         Files.writeString(log, now() + " INFO  o.a.p.cluster.Cluster - Cluster Node [pekko://derailed@127.0.0.1:18102]"
                 + " - Node [pekko://derailed@127.0.0.1:18112] is JOINING, roles [websocket, sessions]\n");
@@ -43,6 +43,8 @@ class MembershipWatchTest {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> watch.changes().size() == 4);
             assertThat(watch.changes()).extracting(MembershipWatch.Event::kind).containsExactly("unreachable",
                     "downing decision", "guild dropped a node's sessions", "user lost a node's sessions");
+            assertThat(watch.membershipChanges()).extracting(MembershipWatch.Event::kind)
+                    .containsExactly("unreachable", "downing decision");
             assertThat(watch.lateHeartbeats()).containsExactly(2, 4253);
         }
     }
