@@ -22,10 +22,14 @@ import one.derailed.gateway.core.session.Delivery;
 import one.derailed.gateway.core.session.SessionProtocol;
 import one.derailed.gateway.core.session.SessionDirectory;
 import one.derailed.gateway.core.session.SessionDirectoryAccess;
+import one.derailed.gateway.core.session.LiveSessionStandIns;
+import one.derailed.gateway.core.session.SessionServices;
+import one.derailed.gateway.core.session.SocketLoopDispatchers;
 import one.derailed.gateway.protocol.Intents;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -39,7 +43,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * {@code samples} (1000000 unsubscribe/subscribe pairs), {@code warmup} (300000), {@code runs} (5 end-to-end
  * fan-outs), {@code e2e} (true), {@code latency} (true), {@code reference} (false: true measures only the footprint of the first,
  * HashMap-based implementation), {@code nodes} (1: relays, each with its own
- * directory, that the sessions are spread over, as if on that many nodes), {@code lanes} (derailed.relay.lanes). Every member shares one member object (a 60-byte byte[]), so the heap figure is the
+ * directory, that the sessions are spread over, as if on that many nodes), {@code lanes} (derailed.relay.lanes),
+ * {@code sessions} (live: see {@link Recipients}; actors: the first stand-in), {@code loops} (the live sessions' socket
+ * loops, 2 per processor as Netty's default). Every member shares one member object (a 60-byte byte[]), so the heap figure is the
  * guild's own structures only; each subscribe gets its own Presence with freshly made strings, as one deserialized
  * from CBOR would be.
  */
@@ -125,7 +131,9 @@ public final class MillionMemberBenchmark {
             targets(state, members);
             guildCreate(state, userIds[0]);
             if (endToEnd) {
-                endToEnd(system, directories, state, members, runs);
+                endToEnd(system, directories, state, members, runs, Recipients.of(
+                        options.getOrDefault("sessions", "live"), Integer.parseInt(options.getOrDefault("loops",
+                                Integer.toString(2 * Runtime.getRuntime().availableProcessors()))), config));
             }
             System.out.printf("%nstill online: %,d (keeps the state reachable to the end)%n", state.onlineCount());
         } finally {
@@ -302,20 +310,28 @@ public final class MillionMemberBenchmark {
     }
 
     private static void endToEnd(ActorSystem<Guardian> system, SessionDirectory[] directories, GuildState state,
-                                 int members, int runs)
+                                 int members, int runs, Recipients recipients)
             throws Exception {
         long spawnStart = System.nanoTime();
         int batch = 50_000;
         for (int first = 1; first <= members; first += batch) {
             CompletableFuture<Void> spawned = new CompletableFuture<>();
-            system.tell(new SpawnSessions(directories, first, Math.min(batch, members - first + 1), spawned));
+            system.tell(new SpawnSessions(directories, first, Math.min(batch, members - first + 1), recipients,
+                    spawned));
             spawned.get(5, TimeUnit.MINUTES);
+        }
+        // A live stand-in lists itself once it has started on its loop.
+        long listedBy = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (Arrays.stream(directories).mapToInt(SessionDirectory::size).sum() < members) {
+            if (System.nanoTime() > listedBy) {
+                throw new IllegalStateException("sessions not all listed after 5 minutes");
+            }
+            Thread.sleep(10);
         }
         long spawnNanos = System.nanoTime() - spawnStart;
         int registered = Arrays.stream(directories).mapToInt(SessionDirectory::size).sum();
         System.out.printf("%n== Fan-out (b): end to end, GuildState.targets -> RelayProtocol.Deliver (one per node, %d node(s) "
-                + "in this JVM) -> %,d session actors (each counts the Dispatch it gets)%n", directories.length,
-                registered);
+                + "in this JVM) -> %,d sessions: %s%n", directories.length, registered, recipients.describe());
         System.out.printf("spawned and registered %,d session actors in %.1f s; heap used after GC: %,d bytes%n",
                 registered, spawnNanos / 1e9, usedHeapAfterGc());
         byte[] event = "{\"id\":\"1\",\"channel_id\":\"2\",\"content\":\"hello, a million\"}"
@@ -323,15 +339,15 @@ public final class MillionMemberBenchmark {
         long[] totals = new long[runs];
         long[] cpus = new long[runs];
         for (int r = -1; r < runs; r++) { // run 0 warms up and is not counted
-            Counter.reset();
+            recipients.reset();
             long cpu0 = processCpuNanos();
             long gc0 = gcMillis();
             long t0 = System.nanoTime();
             Map<ActorRef<RelayProtocol.Command>, long[]> targets = state.targets(Intents.GUILD_MESSAGES, 0);
             long t1 = System.nanoTime();
             targets.forEach((node, sessions) -> node.tell(new RelayProtocol.Deliver(sessions, "MESSAGE_CREATE", event)));
-            if (!Counter.await(members, 120)) {
-                throw new IllegalStateException("only " + Counter.counted() + " sessions counted the event");
+            if (!recipients.await(members, 120)) {
+                throw new IllegalStateException("only " + recipients.counted() + " sessions counted the event");
             }
             long t2 = System.nanoTime();
             long cpu = processCpuNanos() - cpu0;
@@ -342,8 +358,9 @@ public final class MillionMemberBenchmark {
             }
             // CPU time of the whole process (all threads, GC included) tells the work done apart from a busy machine.
             System.out.printf("run %d%s: %,d sessions counted the event in %.0f ms (targets %.1f ms, relay and "
-                    + "sessions %.0f ms; process CPU %.0f ms; GC %d ms)%n", r + 1, r < 0 ? " (warm-up)" : "",
-                    Counter.counted(), (t2 - t0) / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, cpu / 1e6, gc);
+                    + "sessions %.0f ms; process CPU %.0f ms; GC %d ms)%s%n", r + 1, r < 0 ? " (warm-up)" : "",
+                    recipients.counted(), (t2 - t0) / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, cpu / 1e6, gc,
+                    recipients.detail());
             Thread.sleep(500);
         }
         printPercentiles("end-to-end fan-out", totals);
@@ -363,22 +380,32 @@ public final class MillionMemberBenchmark {
         return millis;
     }
 
-    /** What every stand-in session does: count the dispatches it is handed. */
-    static final class Counter {
-        private static final LongAdder COUNTED = new LongAdder();
+    /**
+     * The million sessions an event goes to, and how the benchmark knows they all have it. {@code sessions=live}
+     * (the default) is the path of a node's sessions with sockets ({@link LiveSessionStandIns}): real session state
+     * on the sockets' event loops, handed each event by the relay's lanes one task per loop, numbered, kept for a
+     * resume and written to a socket that counts the frames. {@code sessions=actors}, the benchmark's first stand-in,
+     * is a session without a loop (a moved session waiting for its client, or {@code on-socket-loop} off): an actor
+     * that counts the Dispatch messages in its mailbox.
+     */
+    abstract static class Recipients {
+        abstract void reset();
 
-        static void reset() {
-            COUNTED.reset();
+        abstract long counted();
+
+        abstract String describe();
+
+        String detail() {
+            return "";
         }
 
-        static long counted() {
-            return COUNTED.sum();
-        }
+        abstract ActorRef<SessionProtocol.Command> spawn(ActorContext<Guardian> context, SessionDirectory directory,
+                                                         long number);
 
         /** Waits (polling every 50 µs) until {@code goal} dispatches are counted; false after {@code seconds}. */
-        static boolean await(long goal, int seconds) {
+        boolean await(long goal, int seconds) {
             long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-            while (COUNTED.sum() < goal) {
+            while (counted() < goal) {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }
@@ -387,12 +414,111 @@ public final class MillionMemberBenchmark {
             return true;
         }
 
-        static final Behavior<SessionProtocol.Command> SESSION = Behaviors.receiveMessage(message -> {
+        static Recipients of(String kind, int loops, com.typesafe.config.Config config) {
+            return switch (kind) {
+                case "live" -> new Live(loops, config);
+                case "actors" -> new Counters();
+                default -> throw new IllegalArgumentException("sessions=" + kind + ": live or actors");
+            };
+        }
+    }
+
+    /** Actors on Pekko's dispatcher that count the dispatches in their mailbox. */
+    static final class Counters extends Recipients {
+        private static final LongAdder COUNTED = new LongAdder();
+        private static final Behavior<SessionProtocol.Command> SESSION = Behaviors.receiveMessage(message -> {
             if (message instanceof Delivery.Dispatch) {
                 COUNTED.increment();
             }
             return Behaviors.same();
         });
+
+        @Override
+        void reset() {
+            COUNTED.reset();
+        }
+
+        @Override
+        long counted() {
+            return COUNTED.sum();
+        }
+
+        @Override
+        String describe() {
+            return "actors on Pekko's dispatcher, each counting the Dispatch messages in its mailbox (sessions=actors)";
+        }
+
+        @Override
+        ActorRef<SessionProtocol.Command> spawn(ActorContext<Guardian> context, SessionDirectory directory,
+                                                long number) {
+            ActorRef<SessionProtocol.Command> session = context.spawn(SESSION, "s" + number);
+            SessionDirectoryAccess.register(directory, number, session);
+            return session;
+        }
+    }
+
+    /** Live sessions on {@code loops} single threads standing in for the edge's Netty event loops, a socket each. */
+    static final class Live extends Recipients {
+        private final LiveSessionStandIns.CountingSocket[] sockets;
+        private final com.typesafe.config.Config config;
+        private SocketLoopDispatchers dispatchers;
+        private final Map<SessionDirectory, SessionServices> services = new HashMap<>();
+
+        Live(int loops, com.typesafe.config.Config config) {
+            this.config = config;
+            sockets = new LiveSessionStandIns.CountingSocket[loops];
+            for (int i = 0; i < loops; i++) {
+                String name = "socket-loop-" + i;
+                sockets[i] = new LiveSessionStandIns.CountingSocket(
+                        java.util.concurrent.Executors.newSingleThreadExecutor(task -> new Thread(task, name)));
+            }
+        }
+
+        @Override
+        void reset() {
+            for (LiveSessionStandIns.CountingSocket socket : sockets) {
+                socket.reset();
+            }
+        }
+
+        @Override
+        long counted() {
+            long frames = 0;
+            for (LiveSessionStandIns.CountingSocket socket : sockets) {
+                frames += socket.frames();
+            }
+            return frames;
+        }
+
+        @Override
+        String describe() {
+            return "live sessions on " + sockets.length + " socket loops (sessions=live: numbered, kept for a resume, "
+                    + "written to a counting socket)";
+        }
+
+        @Override
+        String detail() {
+            long throughMailbox = 0;
+            for (LiveSessionStandIns.CountingSocket socket : sockets) {
+                throughMailbox += socket.throughMailbox();
+            }
+            return String.format("; %,d through a mailbox", throughMailbox);
+        }
+
+        @Override
+        ActorRef<SessionProtocol.Command> spawn(ActorContext<Guardian> context, SessionDirectory directory,
+                                                long number) {
+            if (dispatchers == null) {
+                dispatchers = new SocketLoopDispatchers(context.getSystem(), true);
+            }
+            SessionServices nodeServices = services.computeIfAbsent(directory, d -> {
+                GatewaySettings settings = GatewaySettings.from(config);
+                return new SessionServices(d, null, null, null, settings.sessions(), settings.limits(),
+                        "ws://127.0.0.1:0", true, new one.derailed.gateway.core.metrics.GatewayMetrics());
+            });
+            return LiveSessionStandIns.spawn(context, dispatchers, nodeServices, number,
+                    sockets[(int) (number % sockets.length)]);
+        }
     }
 
     sealed interface Guardian {}
@@ -400,8 +526,8 @@ public final class MillionMemberBenchmark {
     record SpawnRelay(SessionDirectory directory, String name, CompletableFuture<ActorRef<RelayProtocol.Command>> started)
             implements Guardian {}
 
-    record SpawnSessions(SessionDirectory[] directories, long firstNumber, int count, CompletableFuture<Void> done)
-            implements Guardian {}
+    record SpawnSessions(SessionDirectory[] directories, long firstNumber, int count, Recipients recipients,
+                         CompletableFuture<Void> done) implements Guardian {}
 
     private static Behavior<Guardian> guardian(GatewaySettings.RelayLanes lanes) {
         return Behaviors.setup(context -> Behaviors.receive(Guardian.class)
@@ -413,9 +539,8 @@ public final class MillionMemberBenchmark {
                 .onMessage(SpawnSessions.class, spawn -> {
                     for (int i = 0; i < spawn.count(); i++) {
                         long number = spawn.firstNumber() + i;
-                        SessionDirectoryAccess.register(
-                                spawn.directories()[(int) ((number - 1) % spawn.directories().length)], number,
-                                context.spawn(Counter.SESSION, "s" + number));
+                        spawn.recipients().spawn(context,
+                                spawn.directories()[(int) ((number - 1) % spawn.directories().length)], number);
                     }
                     spawn.done().complete(null);
                     return Behaviors.same();
