@@ -1,6 +1,5 @@
 package one.derailed.gateway.core.session;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +9,23 @@ import java.util.List;
  * bodies, which are shared with the event's other recipients, so the bound over-counts real memory, never under.
  */
 public final class ReplayBuffer {
+    private static final long[] NO_SEQS = {};
+    private static final String[] NO_EVENTS = {};
+    private static final byte[][] NO_BODIES = {};
+    /** The ring's first size, and the largest it keeps once emptied: a burst's arrays do not outlive the burst. */
+    private static final int SMALL_CAPACITY = 8;
     private final int maxEvents;
     private final long maxBytes;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    /*
+     * The entries, oldest at head, in three parallel rings rather than a deque of Entry objects: keeping a dispatch
+     * allocates nothing, so a fan-out to a million sessions leaves no million young objects for the collector to copy
+     * out of a million old buffers (docs/benchmarks.md, "A million members in one guild").
+     */
+    private long[] seqs = NO_SEQS;
+    private String[] events = NO_EVENTS;
+    private byte[][] bodies = NO_BODIES;
+    private int head;
+    private int size;
     private long bytes;
     private long evicted;
     private long peakBytes;
@@ -21,12 +34,16 @@ public final class ReplayBuffer {
     /** One buffered dispatch, with the sequence number it was first sent with. */
     public record Entry(long seq, String event, byte[] data) {
         long size() {
-            return data.length + event.length() + ENTRY_OVERHEAD_BYTES;
+            return sizeOf(event, data);
         }
     }
 
-    /** What an entry costs beyond its body: the entry, its event name and the deque slot, rounded up. */
+    /** What an entry counts beyond its body (its slots and its event name, rounded up): the figure the bounds assume. */
     static final int ENTRY_OVERHEAD_BYTES = 64;
+
+    private static long sizeOf(String event, byte[] data) {
+        return data.length + event.length() + ENTRY_OVERHEAD_BYTES;
+    }
 
     public ReplayBuffer(int maxEvents, long maxBytes) {
         if (maxEvents < 1 || maxBytes < 1) {
@@ -38,33 +55,77 @@ public final class ReplayBuffer {
 
     /** Adds a dispatch; returns how many older entries it evicted to stay within the bounds. */
     public int add(long seq, String event, byte[] data) {
-        Entry entry = new Entry(seq, event, data);
-        if (entry.size() > maxBytes) {
+        long entrySize = sizeOf(event, data);
+        if (entrySize > maxBytes) {
             // Too big to keep at all: whoever missed it cannot resume past it.
-            int dropped = entries.size() + 1;
-            entries.clear();
-            bytes = 0;
+            int dropped = size + 1;
+            while (size > 0) {
+                removeOldest();
+            }
             evicted += dropped;
             return dropped;
         }
-        entries.addLast(entry);
-        bytes += entry.size();
+        // Evicting before adding leaves what evicting after would: the new entry alone always fits.
         int dropped = 0;
-        while (entries.size() > maxEvents || bytes > maxBytes) {
-            bytes -= entries.removeFirst().size();
+        while (size > 0 && (size + 1 > maxEvents || bytes + entrySize > maxBytes)) {
+            removeOldest();
             dropped++;
         }
+        if (size == seqs.length) {
+            resize(Math.min(maxEvents, Math.max(SMALL_CAPACITY, seqs.length * 2)));
+        }
+        int tail = (head + size) % seqs.length;
+        seqs[tail] = seq;
+        events[tail] = event;
+        bodies[tail] = data;
+        size++;
+        bytes += entrySize;
         evicted += dropped;
         peakBytes = Math.max(peakBytes, bytes);
-        peakEvents = Math.max(peakEvents, entries.size());
+        peakEvents = Math.max(peakEvents, size);
         return dropped;
     }
 
     /** Forgets the entries up to and including {@code seq}: the client has them. */
     public void dropUpTo(long seq) {
-        while (!entries.isEmpty() && entries.peekFirst().seq() <= seq) {
-            bytes -= entries.removeFirst().size();
+        while (size > 0 && seqs[head] <= seq) {
+            removeOldest();
         }
+        if (size == 0 && seqs.length > SMALL_CAPACITY) {
+            seqs = NO_SEQS;
+            events = NO_EVENTS;
+            bodies = NO_BODIES;
+            head = 0;
+        }
+    }
+
+    private void removeOldest() {
+        bytes -= sizeOf(events[head], bodies[head]);
+        events[head] = null;
+        bodies[head] = null;
+        head = (head + 1) % seqs.length;
+        size--;
+    }
+
+    private void resize(int capacity) {
+        long[] newSeqs = new long[capacity];
+        String[] newEvents = new String[capacity];
+        byte[][] newBodies = new byte[capacity][];
+        for (int i = 0; i < size; i++) {
+            int at = (head + i) % seqs.length;
+            newSeqs[i] = seqs[at];
+            newEvents[i] = events[at];
+            newBodies[i] = bodies[at];
+        }
+        seqs = newSeqs;
+        events = newEvents;
+        bodies = newBodies;
+        head = 0;
+    }
+
+    private Entry entryAt(int index) {
+        int at = (head + index) % seqs.length;
+        return new Entry(seqs[at], events[at], bodies[at]);
     }
 
     /**
@@ -78,14 +139,13 @@ public final class ReplayBuffer {
         if (seq == lastSeq) {
             return List.of();
         }
-        Entry first = entries.peekFirst();
-        if (first == null || first.seq() > seq + 1) {
+        if (size == 0 || seqs[head] > seq + 1) {
             return null;
         }
         List<Entry> missed = new ArrayList<>();
-        for (Entry entry : entries) {
-            if (entry.seq() > seq) {
-                missed.add(entry);
+        for (int i = 0; i < size; i++) {
+            if (seqs[(head + i) % seqs.length] > seq) {
+                missed.add(entryAt(i));
             }
         }
         return missed;
@@ -93,11 +153,15 @@ public final class ReplayBuffer {
 
     /** Every buffered entry, oldest first: what a session hands to its new node when it moves. */
     public List<Entry> entries() {
-        return new ArrayList<>(entries);
+        List<Entry> all = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            all.add(entryAt(i));
+        }
+        return all;
     }
 
     public int events() {
-        return entries.size();
+        return size;
     }
 
     public long bytes() {

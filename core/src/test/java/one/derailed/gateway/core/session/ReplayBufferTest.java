@@ -2,8 +2,13 @@ package one.derailed.gateway.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
@@ -78,5 +83,59 @@ class ReplayBufferTest {
         }
         assertThat(buffer.peakBytes()).isLessThanOrEqualTo(maxBytes);
         assertThat(buffer.peakEvents()).isLessThanOrEqualTo(maxEvents);
+    }
+
+    /**
+     * Adds and acknowledgements in any order leave the buffer exactly as the plainest buffer would: a deque of entries,
+     * each add appended and the oldest evicted while either bound is passed. The ring's wrap-around, growth and release
+     * are what this exercises (bounds up to 50 events, acknowledgements that empty it and start it again).
+     */
+    @Property
+    void behavesAsADequeOfEntries(@ForAll("steps") List<Integer> steps,
+                                  @ForAll @IntRange(min = 1, max = 50) int maxEvents,
+                                  @ForAll @IntRange(min = 100, max = 20_000) int maxBytes) {
+        ReplayBuffer buffer = new ReplayBuffer(maxEvents, maxBytes);
+        ArrayDeque<ReplayBuffer.Entry> model = new ArrayDeque<>();
+        long modelBytes = 0;
+        long seq = 0;
+        for (int step : steps) {
+            if (step >= 0) { // an add of a body of `step` bytes
+                ReplayBuffer.Entry entry = new ReplayBuffer.Entry(++seq, "MESSAGE_CREATE", new byte[step]);
+                int evicted;
+                if (entry.size() > maxBytes) {
+                    evicted = model.size() + 1;
+                    model.clear();
+                    modelBytes = 0;
+                } else {
+                    model.addLast(entry);
+                    modelBytes += entry.size();
+                    evicted = 0;
+                    while (model.size() > maxEvents || modelBytes > maxBytes) {
+                        modelBytes -= model.removeFirst().size();
+                        evicted++;
+                    }
+                }
+                assertThat(buffer.add(entry.seq(), entry.event(), entry.data())).isEqualTo(evicted);
+            } else { // an acknowledgement of all but the last -step - 1 dispatches
+                long upTo = Math.max(0, seq + step + 1);
+                while (!model.isEmpty() && model.peekFirst().seq() <= upTo) {
+                    modelBytes -= model.removeFirst().size();
+                }
+                buffer.dropUpTo(upTo);
+            }
+            assertThat(buffer.events()).isEqualTo(model.size());
+            assertThat(buffer.bytes()).isEqualTo(modelBytes);
+            assertThat(buffer.entries()).containsExactlyElementsOf(new ArrayList<>(model));
+            long oldest = model.isEmpty() ? seq : model.peekFirst().seq() - 1;
+            List<ReplayBuffer.Entry> all = buffer.after(oldest, seq);
+            assertThat(all).isNotNull().containsExactlyElementsOf(new ArrayList<>(model));
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> steps() {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(0, 3000)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(-20, -1))).list().ofMaxSize(400);
     }
 }
