@@ -5,10 +5,10 @@ import one.derailed.gateway.core.session.Delivery;
 import one.derailed.gateway.core.session.MoveProtocol;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.dispatch.AbstractNodeQueue;
 import org.apache.pekko.dispatch.Envelope;
 import org.apache.pekko.dispatch.MailboxType;
 import org.apache.pekko.dispatch.MessageQueue;
-import org.apache.pekko.dispatch.NodeMessageQueue;
 import org.apache.pekko.dispatch.ProducesMessageQueue;
 import org.apache.pekko.dispatch.UnboundedMessageQueueSemantics;
 import scala.Option;
@@ -43,9 +43,13 @@ public final class ClientBytesMailbox implements MailboxType, ProducesMessageQue
         };
     }
 
-    /** The queue: counted on the way in and on the way out, with the same size both times. */
-    public static final class Queue implements MessageQueue, UnboundedMessageQueueSemantics {
-        private final NodeMessageQueue queue = new NodeMessageQueue();
+    /**
+     * The queue: Pekko's node queue itself (not a wrapper around one, which a fan-out's check for waiting messages
+     * would reach through one more object per recipient), counted on the way in and on the way out, with the same
+     * size both times.
+     */
+    public static final class Queue extends AbstractNodeQueue<Envelope>
+            implements MessageQueue, UnboundedMessageQueueSemantics {
         private final ClientBytes bytes;
 
         Queue(ClientBytes bytes) {
@@ -58,12 +62,12 @@ public final class ClientBytesMailbox implements MailboxType, ProducesMessageQue
             if (size != 0) {
                 bytes.add(ClientBytes.Kind.MAILBOXES, size);
             }
-            queue.enqueue(receiver, handle);
+            add(handle);
         }
 
         @Override
         public Envelope dequeue() {
-            Envelope envelope = queue.dequeue();
+            Envelope envelope = poll();
             if (envelope != null) {
                 long size = sizeOf(envelope.message());
                 if (size != 0) {
@@ -75,12 +79,12 @@ public final class ClientBytesMailbox implements MailboxType, ProducesMessageQue
 
         @Override
         public int numberOfMessages() {
-            return queue.numberOfMessages();
+            return count();
         }
 
         @Override
         public boolean hasMessages() {
-            return queue.hasMessages();
+            return !isEmpty();
         }
 
         /** A stopped session's messages go to dead letters, and out of the account. */
