@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ final class Publisher implements AutoCloseable {
     private final LongAdder publishes = new LongAdder();
     private final LongAdder skipped = new LongAdder();
     private final LongAdder expected = new LongAdder();
+    private final LongAdder unsettled = new LongAdder();
     private final Map<String, LongAdder> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -79,9 +81,26 @@ final class Publisher implements AutoCloseable {
         return skipped.sum();
     }
 
-    /** Deliveries the publishes so far should have made. */
+    /** Deliveries the publishes so far should have made: those the gateway answered OK. */
     long expected() {
         return expected.sum();
+    }
+
+    /**
+     * Deliveries the failed publishes whose outcome a client cannot know may have made: a deadline that passed or an
+     * UNAVAILABLE ("it may still be delivered") says nothing of whether the guild took the event.
+     */
+    long unsettled() {
+        return unsettled.sum();
+    }
+
+    /** Whether a publish that failed with {@code code} may still have been delivered (docs/grpc.md: the answers). */
+    static boolean mayHaveBeenDelivered(Status.Code code) {
+        return switch (code) {
+            case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND,
+                 FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED, ALREADY_EXISTS -> false;
+            default -> true;
+        };
     }
 
     String failures() {
@@ -152,9 +171,13 @@ final class Publisher implements AutoCloseable {
             @Override
             public void onFailure(Throwable failure) {
                 fleets.publishLatency.recordValue((System.nanoTime() - started) / 1000);
-                String kind = failure instanceof StatusRuntimeException status
-                        ? status.getStatus().getCode().name() : failure.getClass().getSimpleName();
+                Status.Code code = Status.fromThrowable(failure).getCode();
+                String kind = failure instanceof StatusRuntimeException ? code.name()
+                        : failure.getClass().getSimpleName();
                 failures.computeIfAbsent(kind, k -> new LongAdder()).increment();
+                if (mayHaveBeenDelivered(code)) {
+                    unsettled.add(receivers.applyAsInt(guild));
+                }
                 inflight.release();
             }
         }, MoreExecutors.directExecutor());

@@ -64,4 +64,47 @@ class PublisherTest {
             answers.shutdownNow();
         }
     }
+
+    /**
+     * A publish that failed with a deadline passed or UNAVAILABLE may still have been delivered; one refused as
+     * invalid or at a bound was not. The many-guilds run counted only the answered ones as expected and reported
+     * 309.87 % delivered, with 16,326 deadlines passed.
+     */
+    @Test
+    void countsWhatFailedPublishesMayHaveDeliveredApartFromWhatTheAnsweredOnesShould() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Server ingress = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new GuildGrpc.GuildImplBase() {
+                    @Override
+                    public void publish(Publ request, StreamObserver<Publr> reply) {
+                        switch (calls.incrementAndGet() % 4) {
+                            case 0 -> reply.onError(io.grpc.Status.DEADLINE_EXCEEDED.asRuntimeException());
+                            case 1 -> reply.onError(io.grpc.Status.UNAVAILABLE.withDescription(
+                                    "it may still be delivered").asRuntimeException());
+                            case 2 -> reply.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription(
+                                    "not delivered").asRuntimeException());
+                            default -> {
+                                reply.onNext(Publr.newBuilder().setMessage("ok").build());
+                                reply.onCompleted();
+                            }
+                        }
+                    }
+                })
+                .build()
+                .start();
+        Options.Publishing options = new Options.Publishing();
+        options.payloadBytes = 256;
+        options.maxInflightPublishes = 200; // none skipped, however slowly the answers come
+        try (Publisher publisher = new Publisher(List.of("127.0.0.1:" + ingress.getPort()), null, options,
+                "MESSAGE_CREATE", new Fleets(List.of()), guild -> 10)) {
+            assertThat(publisher.run(List.of(1L), 200, Duration.ofSeconds(1).toNanos())).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> publisher.publishes() + publisher.failureCount() == 200);
+            assertThat(publisher.publishes()).isEqualTo(50);
+            assertThat(publisher.expected()).isEqualTo(500);
+            assertThat(publisher.unsettled()).as("the deadlines passed and the UNAVAILABLEs").isEqualTo(1000);
+            assertThat(publisher.failures()).isEqualTo("{DEADLINE_EXCEEDED=50, RESOURCE_EXHAUSTED=50, UNAVAILABLE=50}");
+        } finally {
+            ingress.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
 }
