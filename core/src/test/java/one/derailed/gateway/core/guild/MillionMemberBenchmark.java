@@ -36,7 +36,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * MillionMemberBenchmark fills one guild's {@link GuildState} with a million online members, each with one subscribed
  * session, and measures what issue 3 asks: heap per online member for the guild's own structures, the latency of one
  * subscribe and one unsubscribe at that size, and the time to fan one event out to every session, both as computing
- * the per-node targets and end to end through a real {@link Relay} to a million session actors that count it.
+ * the per-node targets and end to end through a real {@link Relay} to a million sessions that count it (live on their
+ * socket loops, or actors on Pekko's dispatcher: {@link Recipients}).
  *
  * <p>Not a test (no @Test, and its name does not end in Test, so surefire skips it). Run it as docs/benchmarks.md
  * shows ("A million members in one guild"); arguments are {@code name=value}: {@code members} (1000000),
