@@ -35,7 +35,7 @@ final class Arriving extends Serving {
 
     Arriving(SessionState state, MoveProtocol.Snapshot snapshot) {
         super(state);
-        state.user = snapshot.user();
+        state.userId = snapshot.userId();
         state.intents = snapshot.intents();
         state.presence = snapshot.presence();
         state.largeThreshold = snapshot.largeThreshold();
@@ -63,10 +63,10 @@ final class Arriving extends Serving {
     /** Asks each source not drained yet to put this incarnation in the old one's place. */
     private void sendMoves() {
         guildsToDrain.forEach((guildId, incarnation) -> state.services.guild(guildId).tell(new GuildProtocol.Move(
-                snapshot.relay(), snapshot.number(), state.services.relay(), state.number(), state.user.id(),
+                snapshot.relay(), snapshot.number(), state.services.relay(), state.number(), state.userId,
                 state.intents, incarnation)));
         if (userToDrain) {
-            state.services.user(state.user.id()).tell(new UserProtocol.Move(snapshot.relay(), snapshot.number(),
+            state.services.user(state.userId).tell(new UserProtocol.Move(snapshot.relay(), snapshot.number(),
                     state.attachment(snapshot.userIncarnation())));
         }
     }
@@ -123,7 +123,7 @@ final class Arriving extends Serving {
      * session waits for its client, or moves to the node where its client resumed meanwhile.
      */
     private Behavior<Command> drained(long source) {
-        if (guildsToDrain.remove(source) == null && userToDrain && source == state.user.id()) {
+        if (guildsToDrain.remove(source) == null && userToDrain && source == state.userId) {
             userToDrain = false;
         }
         if (!guildsToDrain.isEmpty() || userToDrain) {

@@ -206,14 +206,14 @@ final class Identifying extends AbstractMatchingBehavior<Command> {
     }
 
     private Behavior<Command> ready() {
-        state.user = loaded.user();
+        state.userId = loaded.user().id();
         ClientPayload.PresenceUpdate asSent = identify.presence();
         state.presence = new Presence(asSent != null ? asSent.status() : loaded.status(),
                 asSent != null ? asSent.activitiesJson() : "[]", Presence.Platform.of(identify.properties()));
         state.largeThreshold = identify.largeThreshold();
         state.shardId = shardId;
         state.shardCount = shardCount;
-        state.dispatch(GatewayEvent.READY.name(), ReadyObject.encode(state.user, memberships.stream().map(MemberRecord::guildId)
+        state.dispatch(GatewayEvent.READY.name(), ReadyObject.encode(loaded.user(), memberships.stream().map(MemberRecord::guildId)
                         .toList(), state.sessionId(), state.services.resumeGatewayUrl(),
                 identify.shard() == null ? null : new int[] {shardId, shardCount}));
         for (MemberRecord membership : memberships) {

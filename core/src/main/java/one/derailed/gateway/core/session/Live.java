@@ -63,7 +63,7 @@ final class Live extends Serving {
             if (subscription.stage != Subscriptions.Stage.LOADING_MEMBER
                     && subscription.stage != Subscriptions.Stage.RETRYING) {
                 state.services.guild(guildId).tell(new GuildProtocol.UpdatePresence(state.services.relay(),
-                        state.number(), state.user.id(), next));
+                        state.number(), state.userId, next));
             }
         });
     }

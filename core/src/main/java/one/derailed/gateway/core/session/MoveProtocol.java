@@ -4,7 +4,6 @@ import java.util.List;
 import one.derailed.gateway.core.CborSerializable;
 import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.relay.RelayProtocol;
-import one.derailed.gateway.store.UserRecord;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -54,7 +53,7 @@ public final class MoveProtocol {
      * guild with the incarnation that serves it) and its numbering and replay buffer, so the client resumes there
      * exactly. {@code relay}, {@code number} and {@code session} name its old place.
      */
-    public record Snapshot(String sessionId, UserRecord user, int intents, Presence presence, int largeThreshold,
+    public record Snapshot(String sessionId, long userId, int intents, Presence presence, int largeThreshold,
                            int shardId, int shardCount, List<CarriedGuild> guilds, long userIncarnation,
                            long seq, List<ReplayBuffer.Entry> replay, long resumeWindowLeftMillis,
                            ActorRef<RelayProtocol.Command> relay, long number,

@@ -40,11 +40,11 @@ final class MovingAway extends AbstractMatchingBehavior<Command> {
         }
         List<MoveProtocol.CarriedGuild> guilds = state.guilds.carry();
         guilds.stream().filter(MoveProtocol.CarriedGuild::held).forEach(guild -> toDrain.add(guild.guildId()));
-        toDrain.add(state.user.id());
+        toDrain.add(state.userId);
         state.timers.cancel(SessionSignals.ResumeWindowOver.INSTANCE);
         state.timers.startSingleTimer(SessionSignals.HandoffTimedOut.INSTANCE,
                 state.services.settings().handoff().moveTimeout());
-        target.tell(new MoveProtocol.Adopt(new MoveProtocol.Snapshot(state.sessionId(), state.user, state.intents,
+        target.tell(new MoveProtocol.Adopt(new MoveProtocol.Snapshot(state.sessionId(), state.userId, state.intents,
                 state.presence, state.largeThreshold, state.shardId, state.shardCount, guilds,
                 state.userIncarnation, state.numbering.seq(), state.numbering.entries(),
                 state.services.settings().resumeTimeout().toMillis(), state.services.relay(), state.number(),

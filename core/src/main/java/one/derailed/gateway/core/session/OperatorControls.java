@@ -18,7 +18,7 @@ final class OperatorControls {
 
     static Behavior<Command> describe(SessionState state, Serving phase, SessionProtocol.Describe describe) {
         long[] guilds = state.guilds.ids();
-        describe.replyTo().tell(new SessionDescription(state.sessionId(), state.number(), state.user.id(),
+        describe.replyTo().tell(new SessionDescription(state.sessionId(), state.number(), state.userId,
                 phase instanceof Live ? "live" : "detached", state.connection != null, state.numbering.seq(),
                 state.shardId, state.shardCount, state.intents, state.presence.status(), guilds.length,
                 Arrays.copyOf(guilds, Math.min(guilds.length, SessionDescription.LISTED_GUILDS))));
@@ -31,7 +31,7 @@ final class OperatorControls {
      */
     static Behavior<Command> disconnect(SessionState state, Serving phase, SessionProtocol.Disconnect disconnect) {
         LOG.info("session {} of user {}: an operator closes it with {}", state.sessionId(),
-                state.user.id(), disconnect.code().code());
+                state.userId, disconnect.code().code());
         if (!disconnect.code().resumable()) {
             state.services.metrics().sessionEnded("operator");
             return state.closeWith(disconnect.code(), disconnect.reason());

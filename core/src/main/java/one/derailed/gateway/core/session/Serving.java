@@ -91,6 +91,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
                     : overflowedWhileAway();
             case Delivery.GuildAvailable available -> onGuildAvailable(available);
             case Delivery.GuildGone gone -> {
+                state.answered(gone.guildId());
                 Subscriptions.Subscription subscription = state.guilds.remove(gone.guildId());
                 boolean kept = subscription == null || !subscription.clientHas
                         || state.guildDeleted(gone.guildId(), gone.unavailable());
@@ -153,7 +154,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
      */
     private Behavior<Command> onSourceGap(Delivery.SourceGap gap) {
         if (!gap.guild()) {
-            return gap.id() == state.user.id() ? state.lost("an event of its user was lost on the way") : this;
+            return gap.id() == state.userId ? state.lost("an event of its user was lost on the way") : this;
         }
         Subscriptions.Subscription subscription = state.guilds.get(gap.id());
         if (subscription == null) {
@@ -179,6 +180,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
     }
 
     private Behavior<Command> onGuildAvailable(Delivery.GuildAvailable available) {
+        state.answered(available.guildId());
         Subscriptions.Subscription subscription = state.guilds.get(available.guildId());
         if (subscription == null) {
             return this; // left meanwhile; the guild heard the unsubscribe after this
@@ -200,6 +202,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
     }
 
     private Behavior<Command> onGuildDown(Delivery.GuildDown down) {
+        state.answered(down.guildId());
         Subscriptions.Subscription subscription = state.guilds.get(down.guildId());
         if (subscription == null) {
             return this;
@@ -308,7 +311,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
             return invalid(candidate);
         }
         boolean owner = checked.failure() == null && checked.result() instanceof ReadyProtocol.Authenticated ok
-                && ok.userId() == state.user.id();
+                && ok.userId() == state.userId;
         long seq = checked.request().resume().seq();
         List<ReplayBuffer.Entry> missed = owner ? state.numbering.after(seq) : null;
         if (missed == null) {
@@ -357,7 +360,7 @@ abstract class Serving extends AbstractMatchingBehavior<Command> {
 
     private Behavior<Command> onMoveChecked(SessionSignals.MoveChecked checked) {
         boolean owner = checked.failure() == null && checked.result() instanceof ReadyProtocol.Authenticated ok
-                && ok.userId() == state.user.id();
+                && ok.userId() == state.userId;
         if (!owner) {
             checked.request().target().tell(new MoveProtocol.Refused(state.sessionId(), false));
             return this;

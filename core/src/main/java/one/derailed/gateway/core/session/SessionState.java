@@ -11,7 +11,6 @@ import one.derailed.gateway.core.user.UserProtocol;
 import one.derailed.gateway.protocol.CloseCode;
 import one.derailed.gateway.protocol.GatewayEvent;
 import one.derailed.gateway.store.MemberRecord;
-import one.derailed.gateway.store.UserRecord;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -32,7 +31,8 @@ final class SessionState {
     final SessionDirectory.SessionIdentity identity;
     final Numbering numbering;
     final Subscriptions guilds = new Subscriptions();
-    UserRecord user;
+    /** The user this session is of, 0 until it identifies: the session keeps its id only (the rest went out in READY). */
+    long userId;
     int intents;
     Presence presence;
     int largeThreshold;
@@ -104,16 +104,27 @@ final class SessionState {
     /** Sends the guild this session's subscription ({@code renews}: the incarnation it had, 0 for the whole guild). */
     void subscribe(long guildId, byte[] member, String joinedAt, long renews) {
         guilds.at(guildId, Subscriptions.Stage.REQUESTED);
-        services.guild(guildId).tell(new GuildProtocol.Subscribe(services.relay(), number(), user.id(), intents,
+        services.guild(guildId).tell(new GuildProtocol.Subscribe(services.relay(), number(), userId, intents,
                 member, joinedAt, presence, largeThreshold, renews));
-        timers.startSingleTimer("unanswered-" + guildId, new SessionSignals.SubscribeUnanswered(guildId),
+        timers.startSingleTimer(unansweredTimer(guildId), new SessionSignals.SubscribeUnanswered(guildId),
                 services.settings().subscribeUnansweredAfter());
+    }
+
+    /**
+     * The guild answered the subscription (took it, or is down): its timer would fire for nothing, and a fired timer
+     * costs a message and, once per actor, Pekko's logging context (~120 B a session, kept for its life).
+     */
+    void answered(long guildId) {
+        timers.cancel(unansweredTimer(guildId));
+    }
+
+    private static String unansweredTimer(long guildId) {
+        return "unanswered-" + guildId;
     }
 
     /** Reads the user's member object in the guild (through Ready, off the actor threads), then subscribes. */
     void loadMember(long guildId, long renews) {
         guilds.at(guildId, Subscriptions.Stage.LOADING_MEMBER);
-        long userId = user.id();
         context.ask(ReadyProtocol.Result.class, services.ready(), services.settings().readyTimeout(),
                 replyTo -> new ReadyProtocol.LoadMember(guildId, userId,
                         ReadyProtocol.deadlineIn(services.settings().readyTimeout()), replyTo),
@@ -135,7 +146,7 @@ final class SessionState {
     /** Attaches to the user's entity ({@code renews}: the incarnation this session had, 0 for a first attach). */
     void attachToUser(long renews) {
         userAttached = false;
-        services.user(user.id()).tell(attachment(renews));
+        services.user(userId).tell(attachment(renews));
     }
 
     /** Whether the session may move: its user took its attach and no subscription is on its way. */
@@ -176,16 +187,16 @@ final class SessionState {
         if (connection != null && connection.isOpen()) {
             connection.close(CloseCode.SESSION_TIMED_OUT, "your session ended: identify again");
         }
-        if (user == null) {
+        if (userId == 0) {
             return;
         }
         long[] guildIds = guilds.ids();
-        services.relay().tell(new RelayProtocol.Forget(number(), guildIds, user.id()));
+        services.relay().tell(new RelayProtocol.Forget(number(), guildIds, userId));
         if (!handedOver) {
             for (long guildId : guildIds) {
-                services.guild(guildId).tell(new GuildProtocol.Unsubscribe(services.relay(), number(), user.id()));
+                services.guild(guildId).tell(new GuildProtocol.Unsubscribe(services.relay(), number(), userId));
             }
-            services.user(user.id()).tell(new UserProtocol.Detach(services.relay(), number()));
+            services.user(userId).tell(new UserProtocol.Detach(services.relay(), number()));
         }
     }
 }

@@ -165,7 +165,7 @@ class ArrivingSessionTest {
     private static MoveProtocol.Snapshot snapshot(String sessionId, UserRecord user,
                                                   ActorRef<SessionProtocol.Command> oldIncarnation) {
         TestProbe<RelayProtocol.Command> oldRelay = KIT.createTestProbe();
-        return new MoveProtocol.Snapshot(sessionId, user, 0, new Presence("online", "[]", Presence.Platform.desktop),
+        return new MoveProtocol.Snapshot(sessionId, user.id(), 0, new Presence("online", "[]", Presence.Platform.desktop),
                 50, 0, 1, List.of(), 1, 5, List.of(), 60_000, oldRelay.ref(), 1, oldIncarnation);
     }
 

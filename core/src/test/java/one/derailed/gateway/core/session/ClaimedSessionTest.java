@@ -146,7 +146,7 @@ class ClaimedSessionTest {
     private ActorRef<SessionProtocol.Command> detachedSession(boolean attached) {
         return KIT.spawn(Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             SessionState state = new SessionState(context, timers, services, identity);
-            state.user = ADA;
+            state.userId = ADA.id();
             state.presence = new Presence("online", "[]", Presence.Platform.desktop);
             state.userIncarnation = 1;
             state.userAttached = attached;
