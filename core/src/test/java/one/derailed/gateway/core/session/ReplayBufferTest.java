@@ -28,6 +28,26 @@ class ReplayBufferTest {
     }
 
     @Test
+    void aSessionThatGetsDispatchesKeepsItsSmallRingButAnIdleOneGivesItBack() {
+        ReplayBuffer buffer = new ReplayBuffer(1000, 1 << 20);
+        buffer.add(1, "E", new byte[10]);
+        buffer.dropUpTo(1);
+        assertThat(buffer.capacity()).as("emptied by an acknowledgement, with a dispatch since the last").isEqualTo(8);
+        buffer.add(2, "E", new byte[10]);
+        buffer.dropUpTo(2);
+        assertThat(buffer.capacity()).isEqualTo(8);
+        buffer.dropUpTo(2);
+        assertThat(buffer.capacity()).as("a heartbeat interval without a dispatch").isZero();
+        buffer.add(3, "E", new byte[10]);
+        assertThat(buffer.after(2, 3)).extracting(ReplayBuffer.Entry::seq).containsExactly(3L);
+        for (long seq = 4; seq <= 20; seq++) {
+            buffer.add(seq, "E", new byte[10]);
+        }
+        buffer.dropUpTo(20);
+        assertThat(buffer.capacity()).as("a burst's grown ring").isZero();
+    }
+
+    @Test
     void acknowledgedEntriesLeaveAndAResumeFromTheAcknowledgedSeqOrLaterStillWorks() {
         ReplayBuffer buffer = new ReplayBuffer(10, 1 << 20);
         for (long seq = 1; seq <= 5; seq++) {
