@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import one.derailed.gateway.core.ActorTests;
 import one.derailed.gateway.core.LogLines;
 import one.derailed.gateway.core.config.GatewaySettings;
@@ -16,8 +15,6 @@ import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.core.user.UserProtocol;
 import one.derailed.gateway.protocol.ClientPayload;
-import one.derailed.gateway.protocol.CloseCode;
-import one.derailed.gateway.protocol.EncodedFrame;
 import one.derailed.gateway.protocol.ServerFrames;
 import one.derailed.gateway.store.UserRecord;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -193,28 +190,5 @@ class ArrivingSessionTest {
         TestProbe<ReadyProtocol.Command> ready = KIT.createTestProbe();
         return new SessionServices(directory, ready.ref(), ClusterSharding.get(KIT.system()), relay.ref(), quick,
                 settings.limits(), "ws://127.0.0.1:0", true, new GatewayMetrics());
-    }
-
-    /** A socket that keeps what the session sends it. */
-    private static final class RecordingConnection implements Connection {
-        final List<EncodedFrame> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void send(EncodedFrame frame) {
-            sent.add(frame);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void attach(ActorRef<SessionProtocol.Command> session) {
-        }
-
-        @Override
-        public void close(CloseCode code, String reason) {
-        }
     }
 }

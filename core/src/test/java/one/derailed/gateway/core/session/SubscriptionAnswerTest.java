@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import one.derailed.gateway.core.ActorTests;
 import one.derailed.gateway.core.config.GatewaySettings;
@@ -17,8 +16,6 @@ import one.derailed.gateway.core.presence.Presence;
 import one.derailed.gateway.core.ready.ReadyProtocol;
 import one.derailed.gateway.core.relay.RelayProtocol;
 import one.derailed.gateway.core.user.UserProtocol;
-import one.derailed.gateway.protocol.CloseCode;
-import one.derailed.gateway.protocol.EncodedFrame;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -108,29 +105,6 @@ class SubscriptionAnswerTest {
         for (long answered : new long[] {taken, down, gone}) {
             assertThat(timers.get().isTimerActive("unanswered-" + answered)).as("guild %d answered", answered)
                     .isFalse();
-        }
-    }
-
-    /** A socket that keeps what the session sends it. */
-    private static final class RecordingConnection implements Connection {
-        final List<EncodedFrame> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void send(EncodedFrame frame) {
-            sent.add(frame);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void attach(ActorRef<SessionProtocol.Command> session) {
-        }
-
-        @Override
-        public void close(CloseCode code, String reason) {
         }
     }
 }
