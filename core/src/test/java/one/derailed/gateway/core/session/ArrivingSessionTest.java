@@ -2,10 +2,8 @@ package one.derailed.gateway.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import one.derailed.gateway.core.ActorTests;
 import one.derailed.gateway.core.LogLines;
 import one.derailed.gateway.core.config.GatewaySettings;
@@ -23,8 +21,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,12 +32,7 @@ import org.junit.jupiter.api.Test;
  * is being handed off, so on a graceful leave a Move can be lost and its drain marker never come (GuildMoveIT).
  */
 class ArrivingSessionTest {
-    private static final ActorTestKit KIT = ActorTestKit.create(ConfigFactory.parseMap(Map.of(
-            "pekko.actor.provider", "cluster",
-            "pekko.remote.artery.canonical.port", 0,
-            "pekko.cluster.seed-nodes", List.of(),
-            // a cluster node leaves before it stops, which may take longer than the test kit's default
-            "pekko.actor.testkit.typed.system-shutdown-default", "30s")).withFallback(ActorTests.config()));
+    private static final ActorTestKit KIT = ActorTests.oneNodeClusterKit();
     private static final UserRecord ADA = new UserRecord(7, "ada", "0001", null, 0, false, false, false, null, null);
     /** Whose user entity drops the first Move it gets, and tells {@link #MOVED_AGAIN} of the next. */
     private static final UserRecord BOB = new UserRecord(8, "bob", "0002", null, 0, false, false, false, null, null);
@@ -49,10 +40,6 @@ class ArrivingSessionTest {
 
     @BeforeAll
     static void start() {
-        Cluster cluster = Cluster.get(KIT.system());
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
-                cluster.selfMember().status() == org.apache.pekko.cluster.MemberStatus.up());
         ClusterSharding.get(KIT.system()).init(Entity.of(UserProtocol.TYPE_KEY, entity ->
                 entity.getEntityId().equals(Long.toString(BOB.id())) ? dropsTheFirstMove(0) : Behaviors.ignore()));
     }

@@ -2,11 +2,8 @@ package one.derailed.gateway.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import one.derailed.gateway.core.ActorTests;
 import one.derailed.gateway.core.config.GatewaySettings;
@@ -23,9 +20,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,19 +31,11 @@ import org.junit.jupiter.api.Test;
  * for it (~120 B a session, for its life: a fifth of the idle session's heap target).
  */
 class SubscriptionAnswerTest {
-    private static final ActorTestKit KIT = ActorTestKit.create(ConfigFactory.parseMap(Map.of(
-            "pekko.actor.provider", "cluster",
-            "pekko.remote.artery.canonical.port", 0,
-            "pekko.cluster.seed-nodes", List.of(),
-            "pekko.actor.testkit.typed.system-shutdown-default", "30s")).withFallback(ActorTests.config()));
+    private static final ActorTestKit KIT = ActorTests.oneNodeClusterKit();
     private static final TestProbe<GuildProtocol.Command> GUILDS = KIT.createTestProbe();
 
     @BeforeAll
     static void start() {
-        Cluster cluster = Cluster.get(KIT.system());
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
-                cluster.selfMember().status() == org.apache.pekko.cluster.MemberStatus.up());
         ClusterSharding.get(KIT.system()).init(Entity.of(GuildProtocol.TYPE_KEY, entity ->
                 Behaviors.receiveMessage(command -> {
                     GUILDS.ref().tell(command);
