@@ -188,17 +188,31 @@ final class ScenarioCommand implements Callable<Integer> {
             List<WorkerSpec> workers = plan != null ? plan.workers()
                     : List.of(new WorkerSpec("worker1", 0, sessions, List.of(0), o.threads, 128 + sessions * 4L / 1024,
                             0, sessions + 1000));
-            fleets = new Fleets(startWorkers(workers, tokens, endpoints, logs, members.size(),
-                    plan == null ? 1 : plan.sources(), clustered));
-            Fleets started = fleets;
-            emergencyStops.add(() -> started.members().forEach(f -> ((RemoteFleet) f).kill()));
-            reporter = new Reporter(fleets, new Servers(servers), watch, out, o.reportEverySeconds);
-            out.printf("== running %s: %,d sessions over %d worker(s) (logs %s)%n", scenario, sessions, workers.size(),
-                    logs);
-            Run run = new Run(scenario, o, out, fleets, new Servers(servers), cluster, watch, ingress, members, guilds,
-                    readyTimeoutSeconds(sessions) * 1000L);
-            code = body(sessions).run(run);
-            printTotals(fleets.sample());
+            code = 0;
+            int rounds = rounds();
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    out.printf("%n== round %d of %d%s%n", round, rounds, round == 1 ? ": cold JVMs"
+                            : ": the same sessions again, the nodes warm from the rounds before");
+                }
+                fleets = new Fleets(startWorkers(workers, tokens, endpoints, logs, members.size(),
+                        plan == null ? 1 : plan.sources(), clustered));
+                Fleets started = fleets;
+                emergencyStops.add(() -> started.members().forEach(f -> ((RemoteFleet) f).kill()));
+                reporter = new Reporter(fleets, new Servers(servers), watch, out, o.reportEverySeconds);
+                out.printf("== running %s: %,d sessions over %d worker(s) (logs %s)%n", scenario, sessions,
+                        workers.size(), logs);
+                Run run = new Run(scenario, o, out, fleets, new Servers(servers), cluster, watch, ingress, members,
+                        guilds, readyTimeoutSeconds(sessions) * 1000L);
+                code |= body(sessions).run(run);
+                printTotals(fleets.sample());
+                if (round < rounds) {
+                    reporter.close();
+                    reporter = null;
+                    fleets.close();
+                    fleets = null;
+                }
+            }
         } finally {
             if (reporter != null) {
                 reporter.close();
@@ -247,11 +261,22 @@ final class ScenarioCommand implements Callable<Integer> {
     }
 
     /** The whole run's bound: starting, connecting and identifying, the scenario's own time, stopping. */
+    /** Storms run {@code --rounds} times; every other scenario once. */
+    private int rounds() {
+        if (o.rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1");
+        }
+        if (o.rounds > 1 && !scenario.equals("storm")) {
+            throw new IllegalArgumentException("--rounds is for storm only");
+        }
+        return o.rounds;
+    }
+
     private int boundSeconds(int sessions) {
         int setup = readyTimeoutSeconds(sessions);
         int own = switch (scenario) {
             case "idle" -> o.holdSeconds > 0 ? o.holdSeconds : o.cluster ? 300 : 60;
-            case "storm" -> setup;
+            case "storm" -> setup + (rounds() - 1) * (2 * setup + 30);
             case "fanout" -> o.warmupSeconds + (o.rates == null ? 2 : o.rates.size()) * (o.phaseSeconds + 3)
                     + o.maxSteps * o.stepSeconds + 30;
             case "guilds" -> o.warmupSeconds + o.durationSeconds + 30;
