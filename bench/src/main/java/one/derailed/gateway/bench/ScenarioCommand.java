@@ -58,6 +58,9 @@ final class ScenarioCommand implements Callable<Integer> {
         if (!SCENARIOS.contains(scenario)) {
             throw new IllegalArgumentException("unknown scenario '" + scenario + "': " + SCENARIOS);
         }
+        if (o.rounds < 1 || (o.rounds > 1 && !scenario.equals("storm"))) {
+            throw new IllegalArgumentException("--rounds is for storm only, and at least 1");
+        }
         if (scenario.equals("kill")) {
             o.cluster = true;
         }
@@ -152,7 +155,7 @@ final class ScenarioCommand implements Callable<Integer> {
         MembershipWatch watch = null;
         Fleets fleets = null;
         Reporter reporter = null;
-        int code;
+        int code = 0;
         try {
             List<String> ingress;
             List<Servers.Server> servers = new ArrayList<>();
@@ -188,11 +191,9 @@ final class ScenarioCommand implements Callable<Integer> {
             List<WorkerSpec> workers = plan != null ? plan.workers()
                     : List.of(new WorkerSpec("worker1", 0, sessions, List.of(0), o.threads, 128 + sessions * 4L / 1024,
                             0, sessions + 1000));
-            code = 0;
-            int rounds = rounds();
-            for (int round = 1; round <= rounds; round++) {
-                if (rounds > 1) {
-                    out.printf("%n== round %d of %d%s%n", round, rounds, round == 1 ? ": cold JVMs"
+            for (int round = 1; round <= o.rounds; round++) {
+                if (o.rounds > 1) {
+                    out.printf("%n== round %d of %d%s%n", round, o.rounds, round == 1 ? ": cold JVMs"
                             : ": the same sessions again, the nodes warm from the rounds before");
                 }
                 fleets = new Fleets(startWorkers(workers, tokens, endpoints, logs, members.size(),
@@ -206,12 +207,10 @@ final class ScenarioCommand implements Callable<Integer> {
                         guilds, readyTimeoutSeconds(sessions) * 1000L);
                 code |= body(sessions).run(run);
                 printTotals(fleets.sample());
-                if (round < rounds) {
-                    reporter.close();
-                    reporter = null;
-                    fleets.close();
-                    fleets = null;
-                }
+                reporter.close();
+                reporter = null;
+                fleets.close();
+                fleets = null;
             }
         } finally {
             if (reporter != null) {
@@ -261,22 +260,11 @@ final class ScenarioCommand implements Callable<Integer> {
     }
 
     /** The whole run's bound: starting, connecting and identifying, the scenario's own time, stopping. */
-    /** Storms run {@code --rounds} times; every other scenario once. */
-    private int rounds() {
-        if (o.rounds < 1) {
-            throw new IllegalArgumentException("--rounds must be at least 1");
-        }
-        if (o.rounds > 1 && !scenario.equals("storm")) {
-            throw new IllegalArgumentException("--rounds is for storm only");
-        }
-        return o.rounds;
-    }
-
     private int boundSeconds(int sessions) {
         int setup = readyTimeoutSeconds(sessions);
         int own = switch (scenario) {
             case "idle" -> o.holdSeconds > 0 ? o.holdSeconds : o.cluster ? 300 : 60;
-            case "storm" -> setup + (rounds() - 1) * (2 * setup + 30);
+            case "storm" -> setup + (o.rounds - 1) * (2 * setup + 30);
             case "fanout" -> o.warmupSeconds + (o.rates == null ? 2 : o.rates.size()) * (o.phaseSeconds + 3)
                     + o.maxSteps * o.stepSeconds + 30;
             case "guilds" -> o.warmupSeconds + o.durationSeconds + 30;

@@ -179,13 +179,14 @@ final class ScenarioOptions {
     @picocli.CommandLine.Mixin
     Options.Publishing publishing;
 
-    // idle and kill
+    // storm
     @Option(names = "--rounds", defaultValue = "1",
             description = "storm: storms of the same sessions one after another against the same nodes, each with new"
                     + " worker processes; the first meets cold JVMs, the later ones JIT-compiled code and live user"
                     + " entities (a reconnect storm onto a warm node).")
     int rounds;
 
+    // idle and kill
     @Option(names = "--hold", defaultValue = "0",
             description = "idle/kill: seconds to hold the sessions (default: 60 on one node, 300 in a cluster; kill"
                     + " 120).")
